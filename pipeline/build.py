@@ -1,0 +1,80 @@
+"""Build stage: a normalized ParsedDocument → Extraction (document fields, indicators, facts)."""
+
+from __future__ import annotations
+
+from pipeline.indicators import table_indicators
+from pipeline.inline import inline_indicators
+from pipeline.metadata import document_fields, funds_facts
+from pipeline.tree import Draft, freeze
+from schema.records import Cell, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument, Table
+
+
+def _total_points(roots: list[Draft], facts: list[Fact]) -> float | None:
+    """The declared total (a 总分 row) or else the sum of the top-level points, where stated."""
+    declared = next((f.value for f in facts if f.name == "total_points"), None)
+    if declared is not None:
+        return declared
+    stated = [r.points for r in roots if r.points is not None]
+    return sum(stated) if stated else None
+
+
+def build(doc: ParsedDocument, sha256: str) -> Extraction:
+    """Turn one normalized document into its indicators, document fields and facts."""
+    roots: list[Draft] = []
+    facts: list[Fact] = []
+    warnings: list[str] = list(doc.warnings)
+    lines_before_table: list[Paragraph] = []
+    preamble_rows: list[tuple[Cell, ...]] = []
+    pending_paragraphs: list[Paragraph] = []
+    seen_indicator_table = False
+
+    def flush_paragraphs() -> None:
+        roots.extend(inline_indicators(pending_paragraphs))
+        pending_paragraphs.clear()
+
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            pending_paragraphs.append(block)
+            if not seen_indicator_table:
+                lines_before_table.append(block)
+            continue
+        flush_paragraphs()
+        result = table_indicators(block)
+        facts.extend(result.facts)
+        if not seen_indicator_table:
+            preamble_rows.extend(result.preamble)
+        if result.header is not None:
+            seen_indicator_table = True
+        roots.extend(result.roots)
+    flush_paragraphs()
+
+    paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph)]
+    fields = document_fields(
+        lines=[p.text for p in lines_before_table],
+        originals=[p.source_text for p in lines_before_table],
+        cell_rows=preamble_rows,
+        all_text=[p.text for p in paragraphs],
+    )
+    facts.extend(funds_facts([p.text for p in paragraphs], preamble_rows))
+    if not roots:
+        warnings.append("no indicator table or inline indicator list found: document loaded with zero indicators")
+    indicators = freeze(roots)
+    total_score = next((f.value for f in facts if f.name == "total_score"), None)
+    info = DocumentInfo(
+        source=doc.source,
+        sha256=sha256,
+        format=doc.format,
+        title=fields.title,
+        title_original=fields.title_original,
+        organization=fields.organization,
+        supervisor=fields.supervisor,
+        year=fields.year,
+        script=doc.script,
+        total_points=_total_points(roots, facts),
+        total_score=total_score,
+        page_count=doc.page_count,
+    )
+    return Extraction(document=info, indicators=indicators, facts=tuple(facts), warnings=tuple(warnings))
+
+
+__all__ = ["build", "Table"]

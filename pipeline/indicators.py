@@ -1,0 +1,260 @@
+"""Indicator tables → draft indicator trees.
+
+A table's header row says what each column means (see columns.py). Each data row is placed on
+those columns (re-anchored where a lossy export shifted its cells), then its hierarchy cells open
+or reuse tree nodes — merged cells show up as empty or repeated text in the levels above the item —
+and the item itself becomes a leaf carrying the row's points, target, description and so on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from normalizers.points import inline_points, parse_points, split_name_points
+from normalizers.targets import parse_target
+from pipeline.columns import HeaderMap, Role, recognise_header
+from pipeline.framework import framework_level
+from pipeline.tree import Draft
+from schema.records import Cell, Fact, Table
+
+_TOTALS = re.compile(r"(总分|合计|总计|得分合计|分值合计|总分值|合\s*计|总\s*分)")
+# A cell holding only a figure (points or a score): what re-anchoring looks for.
+_FIGURE = re.compile(r"^\s*\d+(?:\.\d+)?\s*分?\s*$")
+
+
+@dataclass
+class TableResult:
+    roots: list[Draft] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    preamble: list[tuple[Cell, ...]] = field(default_factory=list)  # rows above the header
+    header: HeaderMap | None = None
+
+
+def _framework_offset(texts: list[str], header: HeaderMap) -> int | None:
+    """Shift that puts a framework level name (数量指标, 效益指标…) under its own level column."""
+    level_columns = {c.level: c.index for c in header.columns if c.role is Role.LEVEL and c.level}
+    if not level_columns:
+        return None
+    for index, text in enumerate(texts):
+        level = framework_level(text)
+        if level in level_columns:
+            return level_columns[level] - index
+    return None
+
+
+def align_row(texts: list[str], header: HeaderMap) -> list[int | None]:
+    """Place a row's cells under the header's columns: for each column, the index of its cell.
+
+    Text exports lose merged cells unevenly, so a row may arrive shorter than its header or shifted.
+    A framework level name anchors the row where one is present; otherwise a short row that still
+    ends in empty cells (the exporter kept the trailing separators) lost cells at its start and is
+    right-aligned; anything else stays left-aligned. Figures (points, score) are then re-anchored
+    when the points column holds no figure but the row has a figure run elsewhere.
+    """
+    width = header.width
+    offset = _framework_offset(texts, header)
+    if offset is None:
+        short_by = width - len(texts)
+        offset = short_by if short_by > 0 and texts and not texts[-1].strip() else 0
+    placed: list[int | None] = [None] * width
+    for index in range(len(texts)):
+        column = index + offset
+        if 0 <= column < width:
+            placed[column] = index
+    points_col, score_col = header.first(Role.POINTS), header.first(Role.SCORE)
+    if points_col is not None and parse_points(_text_at(texts, placed[points_col])) is None:
+        run = _last_figure_run(texts)
+        if run:
+            placed = [None if i in run else i for i in placed]
+            placed[points_col] = run[0]
+            if score_col is not None and len(run) > 1:
+                placed[score_col] = run[1]
+    return placed
+
+
+def _text_at(texts: list[str], index: int | None) -> str:
+    return texts[index].strip() if index is not None and index < len(texts) else ""
+
+
+def _last_figure_run(texts: list[str]) -> list[int]:
+    """Indexes of the last run of adjacent figure cells (at most two: points then score)."""
+    figures = [i for i, t in enumerate(texts) if _FIGURE.match(t)]
+    if not figures:
+        return []
+    run = [figures[-1]]
+    while run[0] - 1 in figures:
+        run.insert(0, run[0] - 1)
+    return run[-2:]
+
+
+def _is_totals_row(texts: list[str]) -> bool:
+    first = next((t for t in texts if t.strip()), "")
+    return bool(_TOTALS.fullmatch(re.sub(r"\s+", "", first)))
+
+
+@dataclass(frozen=True, slots=True)
+class _PlacedRow:
+    """A data row with its cells placed under the header's columns."""
+
+    cells: tuple[Cell, ...]
+    placed: tuple[int | None, ...]
+    header: HeaderMap
+
+    def at(self, column: int | None) -> str:
+        if column is None or column >= len(self.placed):
+            return ""
+        index = self.placed[column]
+        return self.cells[index].text.strip() if index is not None else ""
+
+    def original_at(self, column: int | None) -> str | None:
+        if column is None or column >= len(self.placed) or self.placed[column] is None:
+            return None
+        index = self.placed[column]
+        assert index is not None
+        return self.cells[index].original
+
+    def role(self, role: Role) -> str:
+        return self.at(self.header.first(role))
+
+
+@dataclass
+class _TreeState:
+    """Nodes currently open at each hierarchy column, to reuse merged/repeated parents."""
+
+    depth: int
+    roots: list[Draft]
+    open_nodes: list[Draft | None] = field(default_factory=list)
+    last_leaf: Draft | None = None
+
+    def __post_init__(self) -> None:
+        self.open_nodes = [None] * self.depth
+
+
+def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft | None:
+    """Open or reuse the nodes a row names; return the deepest node this row introduced.
+
+    An empty hierarchy cell above the item continues the merged cell above it, but only while
+    every level above it continues too: a new level-1 name never inherits the old level-2 name.
+    """
+    inherited = True
+    parent: Draft | None = None
+    newest: Draft | None = None
+    for depth, column in enumerate(columns):
+        is_item_column = depth == len(columns) - 1
+        text = row.at(column)
+        current = state.open_nodes[depth]
+        if not text:
+            if inherited and not is_item_column and current is not None:
+                parent = current
+                continue
+            inherited = False
+            state.open_nodes[depth] = None
+            continue
+        name, points = split_name_points(text)
+        if not is_item_column and inherited and current is not None and _same_name(current.name, name):
+            if current.points is None:
+                current.points = points
+            parent = current
+            continue
+        inherited = False
+        original = row.original_at(column)
+        node = Draft(name=name, points=points, name_original=split_name_points(original)[0] if original else None)
+        if parent is None:
+            state.roots.append(node)
+        else:
+            parent.add(node)
+        state.open_nodes[depth] = node
+        for deeper in range(depth + 1, len(columns)):
+            state.open_nodes[deeper] = None
+        parent = node
+        newest = node
+    return newest
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names compared without whitespace: exports break a repeated name at different places."""
+    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+
+
+def _is_empty_slot(row: _PlacedRow, item_text: str) -> bool:
+    """A form row left blank (e.g. 生态效益指标 with 0 points and nothing else) is not an indicator."""
+    if item_text or any(row.role(r) for r in (Role.DESCRIPTION, Role.TARGET, Role.ACTUAL)):
+        return False
+    return not parse_points(row.role(Role.POINTS))
+
+
+def table_indicators(table: Table) -> TableResult:
+    """Build the indicator trees of one table; rows above its header are returned as preamble."""
+    result = TableResult()
+    header_index = next((i for i, row in enumerate(table.rows) if recognise_header(row)), None)
+    if header_index is None:
+        result.preamble = list(table.rows)
+        return result
+    header = recognise_header(table.rows[header_index])
+    assert header is not None
+    result.header = header
+    result.preamble = list(table.rows[:header_index])
+    header_texts = [c.text for c in table.rows[header_index]]
+    hierarchy = [c.index for c in header.hierarchy]
+    state = _TreeState(depth=len(hierarchy), roots=result.roots)
+
+    for row_number, cells in enumerate(table.rows[header_index + 1 :], start=header_index + 1):
+        texts = [c.text for c in cells]
+        if texts == header_texts:
+            continue  # header repeated on a continuation page
+        row = _PlacedRow(cells=cells, placed=tuple(align_row(texts, header)), header=header)
+        if _is_totals_row(texts):
+            result.facts.extend(_totals_facts(row))
+            continue
+        if _is_empty_slot(row, row.at(hierarchy[-1])):
+            continue
+        node = _row_node(state, row, hierarchy)
+        if node is None:
+            # Nothing new named: the row continues the item above (a wrapped or split row).
+            if state.last_leaf is not None:
+                _append_description(state.last_leaf, row.role(Role.DESCRIPTION))
+            continue
+        _fill(node, row)
+        if row_number < len(table.row_pages):
+            node.page = table.row_pages[row_number]
+        else:
+            node.page = table.page
+        state.last_leaf = node
+    return result
+
+
+def _append_description(node: Draft, text: str) -> None:
+    if text:
+        node.description = f"{node.description}{text}" if node.description else text
+
+
+def _fill(node: Draft, row: _PlacedRow) -> None:
+    node.description = row.role(Role.DESCRIPTION) or None
+    if row.header.first(Role.POINTS) is not None:
+        points = parse_points(row.role(Role.POINTS))
+        if points is not None:
+            node.points = points
+    elif node.points is None:
+        # No points column: a rules table states points inline, "(1分)" per requirement.
+        marks = inline_points(f"{node.name} {node.description or ''}")
+        node.points = sum(marks) if marks else None
+    node.score = parse_points(row.role(Role.SCORE))
+    target_text = row.role(Role.TARGET)
+    node.target = parse_target(target_text) if target_text else None
+    node.actual = row.role(Role.ACTUAL) or None
+    node.basis = row.role(Role.BASIS) or None
+    node.reason = row.role(Role.REASON) or None
+    node.measures = row.role(Role.MEASURES) or None
+
+
+def _totals_facts(row: _PlacedRow) -> list[Fact]:
+    """A totals row holds a label and its figures in header order (points before score), but
+    exports misplace its figures more than any other row's, so they are read in order, not by column."""
+    figures = [c.text.strip() for c in row.cells if _FIGURE.match(c.text)]
+    names = [name for role, name in ((Role.POINTS, "total_points"), (Role.SCORE, "total_score"))
+             if row.header.first(role) is not None]
+    if row.header.first(Role.SCORE) is not None and row.header.first(Role.POINTS) is not None:
+        if row.header.first(Role.SCORE) < row.header.first(Role.POINTS):  # type: ignore[operator]
+            names.reverse()
+    return [Fact(name=name, value=parse_points(text), text=text) for name, text in zip(names, figures)]

@@ -1,0 +1,52 @@
+"""Normalize stage: one script (simplified), clean whitespace and markup; originals kept.
+
+The script is decided once per document (traditional documents are converted as a whole), so a
+simplified document is never touched by OpenCC — t2s is not the identity on every simplified text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from normalizers.text import detect_script, normalize_text
+from schema.records import Block, Cell, Paragraph, ParsedDocument, Script, Table
+
+
+def _all_text(doc: ParsedDocument) -> str:
+    parts: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            parts.append(block.text)
+        else:
+            parts.extend(cell.text for row in block.rows for cell in row if not cell.spanned)
+    return "\n".join(parts)
+
+
+def _original(raw: str, text: str, script: Script) -> str | None:
+    """The pre-conversion text, kept where script conversion changed it (markup is not kept)."""
+    if script != "hant":
+        return None
+    cleaned = normalize_text(raw, "hans")
+    return cleaned if cleaned != text else None
+
+
+def _cell(cell: Cell, script: Script) -> Cell:
+    text = normalize_text(cell.text, script)
+    return replace(cell, text=text, original=_original(cell.text, text, script))
+
+
+def _block(block: Block, script: Script) -> Block:
+    if isinstance(block, Paragraph):
+        text = normalize_text(block.text, script)
+        return replace(block, text=text, original=_original(block.text, text, script))
+    rows = tuple(tuple(_cell(cell, script) for cell in row) for row in block.rows)
+    return replace(block, rows=rows)
+
+
+def normalize(doc: ParsedDocument) -> ParsedDocument:
+    """Return the document in simplified script with markup and wrap-whitespace removed."""
+    script = detect_script(_all_text(doc))
+    blocks = tuple(_block(b, script) for b in doc.blocks)
+    # Paragraphs that normalize to nothing (bookmark debris, stray tags) carry no content.
+    blocks = tuple(b for b in blocks if not (isinstance(b, Paragraph) and not b.text))
+    return replace(doc, blocks=blocks, script=script)

@@ -1,0 +1,49 @@
+"""Parse stage: one file → ParsedDocument, dispatched by extension to one parser per format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from schema.errors import ParseError, UnsupportedFormat
+from schema.records import ParsedDocument
+
+Parser = Callable[[Path], ParsedDocument]
+
+# Formats people send that we cannot read, with what to do about them.
+_CONVERT_HINTS = {
+    ".doc": "legacy Word .doc is not supported; save it as .docx (e.g. `libreoffice --headless --convert-to docx FILE`)",
+    ".wps": "WPS documents are not supported; save as .docx",
+    ".xls": "Excel files are not supported; save the sheet as .csv/.txt (tab-separated) or print it to PDF",
+    ".xlsx": "Excel files are not supported; save the sheet as .txt (tab-separated) or print it to PDF",
+    ".rtf": "RTF is not supported; save it as .docx",
+    ".odt": "OpenDocument text is not supported; save it as .docx",
+}
+
+
+def _registry() -> dict[str, Parser]:
+    # Imported lazily so a worker that only reads text does not import pdfplumber.
+    from parsers.docx import parse_docx
+    from parsers.pdf import parse_pdf
+    from parsers.text import parse_text
+
+    return {".pdf": parse_pdf, ".docx": parse_docx, ".txt": parse_text, ".text": parse_text}
+
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".text")
+
+
+def parse(path: Path) -> ParsedDocument:
+    """Parse one file. Raises UnsupportedFormat or ParseError, each naming the file and reason."""
+    suffix = path.suffix.lower()
+    parser = _registry().get(suffix)
+    if parser is None:
+        hint = _CONVERT_HINTS.get(suffix, "")
+        supported = ", ".join(SUPPORTED_SUFFIXES)
+        reason = f"unsupported file type '{suffix or '(none)'}' (kaohe reads {supported})"
+        raise UnsupportedFormat(str(path), f"{reason}; {hint}" if hint else reason)
+    if not path.is_file():
+        raise ParseError(str(path), "not a file")
+    if path.stat().st_size == 0:
+        raise ParseError(str(path), "empty file (0 bytes)")
+    return parser(path)

@@ -1,0 +1,72 @@
+"""Draft indicator tree: built up row by row, then frozen into Indicator records with ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from schema.records import Indicator, Target
+
+
+@dataclass
+class Draft:
+    """An indicator while it is being assembled (mutable; never leaves the build stage)."""
+
+    name: str
+    name_original: str | None = None
+    description: str | None = None
+    points: float | None = None
+    score: float | None = None
+    target: Target | None = None
+    actual: str | None = None
+    basis: str | None = None
+    reason: str | None = None
+    measures: str | None = None
+    page: int | None = None
+    children: list[Draft] = field(default_factory=list)
+
+    def add(self, child: Draft) -> Draft:
+        self.children.append(child)
+        return child
+
+    def walk(self) -> Iterator[Draft]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def leaves(self) -> Iterator[Draft]:
+        for node in self.walk():
+            if not node.children:
+                yield node
+
+
+def freeze(roots: list[Draft], first_id: int = 1) -> tuple[Indicator, ...]:
+    """Number the drafts depth-first (document order) and return them as Indicator records."""
+    out: list[Indicator] = []
+
+    def visit(node: Draft, parent_id: int | None, level: int) -> None:
+        node_id = first_id + len(out)
+        out.append(
+            Indicator(
+                id=node_id,
+                parent_id=parent_id,
+                level=level,
+                name=node.name,
+                name_original=node.name_original,
+                description=node.description,
+                points=node.points,
+                score=node.score,
+                target=node.target,
+                actual=node.actual,
+                page=node.page,
+                basis=node.basis,
+                reason=node.reason,
+                measures=node.measures,
+            )
+        )
+        for child in node.children:
+            visit(child, node_id, level + 1)
+
+    for root in roots:
+        visit(root, None, 1)
+    return tuple(out)

@@ -1,0 +1,144 @@
+"""Frozen record types that cross stage boundaries.
+
+Parsers return a :class:`ParsedDocument`; the normalize stage returns the same type with text
+simplified (originals kept); the indicator builder returns an :class:`Extraction`, which the
+loader stores and the exporter prints. Nothing else crosses a module boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Format = Literal["pdf", "docx", "text"]
+Script = Literal["hans", "hant"]
+TargetOp = Literal[">=", "<=", ">", "<", "="]
+ClauseKind = Literal["deduct", "bonus", "veto", "tier"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One grid position of a table.
+
+    ``spanned`` is True where the position is covered by a merged cell that starts above or to
+    the left; ``text`` then repeats the spanning cell's text (resolved), so consumers that want
+    each cell once skip spanned positions and consumers that want the grid read it as is.
+    """
+
+    text: str
+    spanned: bool = False
+    original: str | None = None  # text before normalization, where it differs
+
+    @property
+    def source_text(self) -> str:
+        return self.text if self.original is None else self.original
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    page: int | None = None
+    original: str | None = None  # text before normalization, where it differs
+
+    @property
+    def source_text(self) -> str:
+        return self.text if self.original is None else self.original
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table in reading order; a table continued over pages is one Table."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    page: int | None = None  # page the table starts on
+    row_pages: tuple[int | None, ...] = ()  # page of each row, where the format has pages
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDocument:
+    source: str  # path as given
+    format: Format
+    blocks: tuple[Block, ...]
+    page_count: int | None = None
+    encoding: str | None = None  # text files only
+    script: Script = "hans"  # set by the normalize stage
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    op: TargetOp
+    value: float
+    unit: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Per:
+    count: float
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: int
+    parent_id: int | None
+    level: int
+    name: str
+    description: str | None = None
+    points: float | None = None
+    score: float | None = None
+    target: Target | None = None
+    actual: str | None = None
+    page: int | None = None
+    name_original: str | None = None  # before traditional→simplified, where it differs
+    basis: str | None = None  # 指标值确定依据
+    reason: str | None = None  # 未完成原因
+    measures: str | None = None  # 改进措施
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    indicator_id: int | None
+    kind: ClauseKind
+    points: float | None
+    text: str
+    per: Per | None = None
+    cap: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A document-level figure that is not an indicator: totals rows, funds blocks."""
+
+    name: str  # total_points, total_score, budget, executed, execution_rate, funds_points, ...
+    value: float | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    source: str
+    sha256: str
+    format: Format
+    title: str | None = None
+    organization: str | None = None
+    supervisor: str | None = None
+    year: int | None = None
+    script: Script = "hans"
+    total_points: float | None = None
+    total_score: float | None = None
+    page_count: int | None = None
+    title_original: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    document: DocumentInfo
+    indicators: tuple[Indicator, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
