@@ -77,4 +77,4 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
     return Extraction(document=info, indicators=indicators, facts=tuple(facts), warnings=tuple(warnings))
 
 
-__all__ = ["build", "Table"]
+__all__ = ["Table", "build"]

@@ -254,7 +254,7 @@ def _totals_facts(row: _PlacedRow) -> list[Fact]:
     figures = [c.text.strip() for c in row.cells if _FIGURE.match(c.text)]
     names = [name for role, name in ((Role.POINTS, "total_points"), (Role.SCORE, "total_score"))
              if row.header.first(role) is not None]
-    if row.header.first(Role.SCORE) is not None and row.header.first(Role.POINTS) is not None:
-        if row.header.first(Role.SCORE) < row.header.first(Role.POINTS):  # type: ignore[operator]
-            names.reverse()
-    return [Fact(name=name, value=parse_points(text), text=text) for name, text in zip(names, figures)]
+    points_col, score_col = row.header.first(Role.POINTS), row.header.first(Role.SCORE)
+    if points_col is not None and score_col is not None and score_col < points_col:
+        names.reverse()
+    return [Fact(name=name, value=parse_points(text), text=text) for name, text in zip(names, figures, strict=False)]

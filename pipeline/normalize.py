@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from normalizers.text import detect_script, normalize_text
-from schema.records import Block, Cell, Paragraph, ParsedDocument, Script, Table
+from schema.records import Block, Cell, Paragraph, ParsedDocument, Script
 
 
 def _all_text(doc: ParsedDocument) -> str:

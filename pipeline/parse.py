@@ -12,7 +12,8 @@ Parser = Callable[[Path], ParsedDocument]
 
 # Formats people send that we cannot read, with what to do about them.
 _CONVERT_HINTS = {
-    ".doc": "legacy Word .doc is not supported; save it as .docx (e.g. `libreoffice --headless --convert-to docx FILE`)",
+    ".doc": "legacy Word .doc is not supported; save it as .docx "
+    "(e.g. `libreoffice --headless --convert-to docx FILE`)",
     ".wps": "WPS documents are not supported; save as .docx",
     ".xls": "Excel files are not supported; save the sheet as .csv/.txt (tab-separated) or print it to PDF",
     ".xlsx": "Excel files are not supported; save the sheet as .txt (tab-separated) or print it to PDF",

@@ -1,0 +1,162 @@
+"""Target (指标值/目标值) parsing into :class:`schema.records.Target`.
+
+A target is a comparator plus a quantity: "≥200人", "不少于6篇", "90%以上", "不超过10万元".
+The comparator may follow descriptive text ("资助贫困学生≥220人"). Without a comparator only a
+cell that is nothing but a quantity ("100%", "6000元") is a target (op "="), so that phrases
+such as "2021年人均约6000元" are not mistaken for one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from normalizers.numbers import (
+    CN_SMALL_NUMERAL_PATTERN,
+    MULTIPLIERS,
+    NUMBER_PATTERN,
+    parse_chinese_numeral,
+    prepare_for_parsing,
+)
+from normalizers.text import is_cjk
+from schema.records import Target, TargetOp
+
+# Prefix comparators, matched on width-folded text (so ＞＝ has become >=). "达到" has no
+# direction of its own beyond "at least"; a trailing 以上/以下 decides when present.
+# fmt: off
+_PREFIX_OPS: dict[str, TargetOp] = {
+    "大于或等于": ">=", "大于等于": ">=", "小于或等于": "<=", "小于等于": "<=",
+    "不少于": ">=", "不低于": ">=", "不小于": ">=", "至少": ">=", "最少": ">=", "达到": ">=",
+    "不超过": "<=", "不高于": "<=", "不大于": "<=", "不多于": "<=", "至多": "<=", "最多": "<=",
+    "高于": ">", "大于": ">", "超过": ">", "多于": ">",
+    "低于": "<", "小于": "<", "少于": "<",
+    "等于": "=",
+    ">=": ">=", "≥": ">=", "≧": ">=", "⩾": ">=",
+    "<=": "<=", "≤": "<=", "≦": "<=", "⩽": "<=",
+    ">": ">", "<": "<", "=": "=",
+}
+# fmt: on
+# fmt: off
+_SUFFIX_OPS: dict[str, TargetOp] = {
+    "及以上": ">=", "或以上": ">=", "以上": ">=",
+    "及以下": "<=", "或以下": "<=", "以下": "<=", "以内": "<=", "之内": "<=",
+}
+# fmt: on
+_GENERIC_PREFIXES = frozenset({"达到"})
+
+# Units a target may carry. Single Han characters must end the quantity (see _unit_at) so that
+# "≥11个学年度" or "≥100老年大学…" do not borrow the first character of the following words.
+# fmt: off
+_UNITS: tuple[str, ...] = tuple(
+    sorted(
+        [
+            "%", "‰", "个百分点", "百分点", "人次", "万元", "亿元", "千元", "小时", "分钟", "课时",
+            "人", "篇", "次", "个", "场", "期", "户", "项", "件", "天", "日", "月", "年", "元",
+            "支", "所", "家", "条", "份", "本", "班", "门", "名", "分",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+# fmt: on
+# These read as dates or as points when no comparator says the cell is a target ("2021年").
+_COMPARATOR_ONLY_UNITS = frozenset({"年", "月", "日", "分"})
+
+_PREFIX_RE = re.compile("|".join(map(re.escape, sorted(_PREFIX_OPS, key=len, reverse=True))))
+_SUFFIX_RE = re.compile(
+    r"\s*(?P<op>" + "|".join(map(re.escape, sorted(_SUFFIX_OPS, key=len, reverse=True))) + ")"
+)
+_NUMBER_RE = re.compile(
+    rf"\s*(?:(?P<ar>{NUMBER_PATTERN})|(?P<cn>{CN_SMALL_NUMERAL_PATTERN}))\s*(?P<mult>[千万亿])?"
+)
+_NUMBER_START_RE = re.compile(
+    rf"(?<![0-9.,])[0-9]|(?<!{CN_SMALL_NUMERAL_PATTERN[:-1]}){CN_SMALL_NUMERAL_PATTERN}"
+)
+_TRAILING = re.compile(r"[\s。.;；,，、!！]*")
+_SPACED_OP = re.compile(r"([<>])\s+=")
+
+
+class _Quantity(NamedTuple):
+    value: float
+    unit: str | None
+    suffix_op: TargetOp | None
+    end: int
+
+
+def _unit_at(t: str, pos: int) -> tuple[str, int] | None:
+    for unit in _UNITS:
+        if not t.startswith(unit, pos):
+            continue
+        end = pos + len(unit)
+        if len(unit) == 1 and is_cjk(unit) and end < len(t):
+            nxt = t[end]
+            if is_cjk(nxt) and nxt.isalpha() and not _SUFFIX_RE.match(t, end):
+                continue
+        return unit, end
+    return None
+
+
+def _quantity_at(t: str, pos: int, after_comparator: bool) -> _Quantity | None:
+    m = _NUMBER_RE.match(t, pos)
+    if m is None:
+        return None
+    if m.group("ar") is not None:
+        value = float(m.group("ar").replace(",", ""))
+    else:
+        n = parse_chinese_numeral(m.group("cn"))
+        if n is None:
+            return None
+        value = float(n)
+    end = m.end()
+    unit: str | None = None
+    mult = m.group("mult")
+    if mult is not None and t.startswith("元", end):
+        unit, end = mult + "元", end + 1  # 万元/亿元 is the unit; the value stays as written
+    else:
+        if mult is not None:
+            value *= MULTIPLIERS[mult]
+        found = _unit_at(t, end)
+        if found is not None:
+            unit, end = found
+    if m.group("cn") is not None and unit is None:
+        return None  # a bare Chinese numeral is too often part of a word (一定, 统一)
+    suffix_op: TargetOp | None = None
+    suffix = _SUFFIX_RE.match(t, end)
+    if suffix is not None:
+        suffix_op, end = _SUFFIX_OPS[suffix.group("op")], suffix.end()
+    if unit in _COMPARATOR_ONLY_UNITS and not after_comparator and suffix_op is None:
+        return None
+    return _Quantity(value, unit, suffix_op, end)
+
+
+def parse_target(s: str) -> Target | None:
+    """Parse a target cell into ``Target(op, value, unit, text)``, or None when it states none."""
+    text = s.strip()
+    if not text:
+        return None
+    t = _SPACED_OP.sub(r"\1=", prepare_for_parsing(text))
+
+    whole = _quantity_at(t, 0, after_comparator=False)
+    if whole is not None and _TRAILING.fullmatch(t, whole.end):
+        return Target(whole.suffix_op or "=", whole.value, whole.unit, text)
+
+    candidates: list[tuple[int, TargetOp, _Quantity]] = []
+    for m in _PREFIX_RE.finditer(t):
+        q = _quantity_at(t, m.end(), after_comparator=True)
+        if q is not None:
+            op = _PREFIX_OPS[m.group()]
+            if m.group() in _GENERIC_PREFIXES and q.suffix_op is not None:
+                op = q.suffix_op
+            candidates.append((m.start(), op, q))
+            break
+    for m in _NUMBER_START_RE.finditer(t):
+        if candidates and m.start() >= candidates[0][0]:
+            break
+        q = _quantity_at(t, m.start(), after_comparator=False)
+        if q is not None and q.suffix_op is not None:
+            candidates.append((m.start(), q.suffix_op, q))
+            break
+    if not candidates:
+        return None
+    _, op, q = min(candidates, key=lambda c: c[0])
+    return Target(op, q.value, q.unit, text)

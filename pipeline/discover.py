@@ -1,0 +1,51 @@
+"""Discover stage: list the files under a folder that an ingest run should look at."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file found under the ingest root; ``size`` in bytes, ``mtime`` as os.stat gives it."""
+
+    path: Path
+    size: int
+    mtime: float
+
+
+def _ignored(name: str) -> bool:
+    # Hidden files and folders (.git, .DS_Store) and Word/WPS owner files (~$报告.docx), which
+    # are lock stubs of an open document, not documents.
+    return name.startswith((".", "~$"))
+
+
+def discover(root: Path) -> list[SourceFile]:
+    """Every regular file under ``root`` (recursively), sorted by path.
+
+    Hidden files and folders and ``~$`` lock files are skipped. Unsupported extensions are kept on
+    purpose: the parse stage rejects them with a hint, so the user sees them in the run summary.
+    Paths are ``root`` joined with the relative path, i.e. relative if ``root`` is relative.
+    Symbolic links to files are followed; links to folders are not (they could loop).
+    """
+    if not root.is_dir():
+        raise NotADirectoryError(f"{root}: not a folder")
+    found: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        # Pruning in place stops os.walk from descending into hidden folders.
+        dirnames[:] = [d for d in dirnames if not _ignored(d)]
+        for name in filenames:
+            if _ignored(name):
+                continue
+            path = Path(dirpath, name)
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # dangling link, or removed since the listing
+            if stat.S_ISREG(st.st_mode):
+                found.append(SourceFile(path=path, size=st.st_size, mtime=st.st_mtime))
+    found.sort(key=lambda f: f.path.parts)
+    return found

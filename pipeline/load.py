@@ -1,0 +1,201 @@
+"""Load stage: write one document's extraction into the database, replacing what was stored for it."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from kaohe import EXTRACTOR_VERSION
+from pipeline.discover import SourceFile
+from schema.errors import KaoheError
+from schema.models import ClauseRow, DocumentRow, FactRow, IndicatorRow, WarningRow
+from schema.records import Extraction, Indicator
+
+PATH_SEPARATOR = " / "
+
+
+def source_path_of(path: Path) -> str:
+    """The ``documents.source_path`` key of a file.
+
+    Relative to the current directory (POSIX separators) when the file is under it, else absolute;
+    ``..`` and ``.`` are normalized but symbolic links are not resolved, so a path keeps the name
+    the user gave it. The key identifies a document across runs: ingesting the same folder again
+    from the same directory finds the stored rows and skips or replaces them.
+    """
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def stored_state(session: Session) -> dict[str, tuple[str, str]]:
+    """Map every stored ``source_path`` to its ``(sha256, extractor_version)``."""
+    rows = session.execute(select(DocumentRow.source_path, DocumentRow.sha256, DocumentRow.extractor_version))
+    return {path: (sha, version) for path, sha, version in rows}
+
+
+def _indicator_paths(key: str, indicators: tuple[Indicator, ...]) -> dict[int, str]:
+    """Check the indicator tree and return each indicator's " / "-joined path by its id.
+
+    Raises KaoheError when ids repeat, a parent is missing, or the parent links form a cycle:
+    such an extraction cannot be stored faithfully, so nothing of it is stored.
+    """
+    by_id: dict[int, Indicator] = {}
+    for ind in indicators:
+        if ind.id in by_id:
+            raise KaoheError(key, f"indicator id {ind.id} appears more than once in the extraction")
+        by_id[ind.id] = ind
+    paths: dict[int, str] = {}
+    for ind in indicators:
+        chain: list[Indicator] = []
+        seen: set[int] = set()
+        node: Indicator | None = ind
+        # Walk up until an ancestor whose path is known (or the root), then fill in downwards.
+        while node is not None and node.id not in paths:
+            if node.id in seen:
+                raise KaoheError(key, f"indicator {ind.id} is its own ancestor (parent links form a cycle)")
+            seen.add(node.id)
+            chain.append(node)
+            if node.parent_id is None:
+                node = None
+            elif node.parent_id in by_id:
+                node = by_id[node.parent_id]
+            else:
+                raise KaoheError(
+                    key, f"indicator {node.id} has parent_id {node.parent_id}, which is not in the extraction"
+                )
+        prefix = paths[node.id] if node is not None else None
+        for member in reversed(chain):
+            prefix = member.name if prefix is None else f"{prefix}{PATH_SEPARATOR}{member.name}"
+            paths[member.id] = prefix
+    return paths
+
+
+def _check_clauses(key: str, extraction: Extraction) -> None:
+    known = {ind.id for ind in extraction.indicators}
+    for clause in extraction.clauses:
+        if clause.indicator_id is not None and clause.indicator_id not in known:
+            raise KaoheError(
+                key,
+                f"a {clause.kind} clause refers to indicator {clause.indicator_id}, "
+                "which is not in the extraction",
+            )
+
+
+def load(
+    session: Session,
+    source: SourceFile | Path,
+    extraction: Extraction,
+    sha256: str,
+    *,
+    loaded_at: datetime | None = None,
+) -> int:
+    """Store one document's extraction and return its ``documents.id``.
+
+    Any rows stored for the same ``source_path`` (see :func:`source_path_of`) are deleted first
+    (the foreign keys cascade) and the new rows inserted, all in one transaction that is committed
+    here; on any error it is rolled back, so the earlier rows stay, and the error is re-raised.
+    The session should have no uncommitted work of its own. ``sha256`` is the file hash the skip
+    decision is based on; ``loaded_at`` defaults to the current UTC time.
+    """
+    if isinstance(source, SourceFile):
+        path, size = source.path, source.size
+    else:
+        path, size = source, source.stat().st_size
+    key = source_path_of(path)
+    # Validate before touching the database: a malformed extraction must not replace good rows.
+    paths = _indicator_paths(key, extraction.indicators)
+    _check_clauses(key, extraction)
+    parent_ids = {ind.parent_id for ind in extraction.indicators if ind.parent_id is not None}
+    info = extraction.document
+    try:
+        session.execute(
+            delete(DocumentRow)
+            .where(DocumentRow.source_path == key)
+            .execution_options(synchronize_session=False)
+        )
+        document = DocumentRow(
+            source_path=key,
+            file_name=path.name,
+            sha256=sha256,
+            size_bytes=size,
+            format=info.format,
+            extractor_version=EXTRACTOR_VERSION,
+            title=info.title,
+            title_original=info.title_original,
+            organization=info.organization,
+            supervisor=info.supervisor,
+            year=info.year,
+            script=info.script,
+            total_points=info.total_points,
+            total_score=info.total_score,
+            page_count=info.page_count,
+            indicator_count=len(extraction.indicators),
+            warning_count=len(extraction.warnings),
+            loaded_at=loaded_at or datetime.now(timezone.utc),
+        )
+        session.add(document)
+        session.flush()
+
+        # Two passes so row ids follow the extraction's order whatever order parents come in:
+        # insert every indicator without its parent, then link the parents by the new ids.
+        rows: dict[int, IndicatorRow] = {}
+        for ind in extraction.indicators:
+            target = ind.target
+            rows[ind.id] = IndicatorRow(
+                document_id=document.id,
+                ordinal=ind.id,
+                level=ind.level,
+                path=paths[ind.id],
+                name=ind.name,
+                name_original=ind.name_original,
+                description=ind.description,
+                points=ind.points,
+                score=ind.score,
+                target_op=None if target is None else target.op,
+                target_value=None if target is None else target.value,
+                target_unit=None if target is None else target.unit,
+                target_text=None if target is None else target.text,
+                actual=ind.actual,
+                basis=ind.basis,
+                reason=ind.reason,
+                measures=ind.measures,
+                page=ind.page,
+                is_leaf=ind.id not in parent_ids,
+            )
+        session.add_all(rows.values())
+        session.flush()
+        for ind in extraction.indicators:
+            if ind.parent_id is not None:
+                rows[ind.id].parent_id = rows[ind.parent_id].id
+
+        session.add_all(
+            ClauseRow(
+                document_id=document.id,
+                indicator_id=None if clause.indicator_id is None else rows[clause.indicator_id].id,
+                kind=clause.kind,
+                points=clause.points,
+                per_count=None if clause.per is None else clause.per.count,
+                per_unit=None if clause.per is None else clause.per.unit,
+                cap=clause.cap,
+                text=clause.text,
+            )
+            for clause in extraction.clauses
+        )
+        session.add_all(
+            FactRow(document_id=document.id, name=fact.name, value=fact.value, text=fact.text)
+            for fact in extraction.facts
+        )
+        session.add_all(WarningRow(document_id=document.id, message=msg) for msg in extraction.warnings)
+        session.flush()
+        document_id = document.id
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return document_id

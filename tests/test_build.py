@@ -1,0 +1,175 @@
+"""Indicator builder: header roles, row re-anchoring, tree building, inline lists, document fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.build import build
+from pipeline.columns import Role, recognise_header, role_of
+from pipeline.indicators import align_row, table_indicators
+from pipeline.inline import inline_indicators
+from schema.records import Cell, Paragraph, ParsedDocument, Table
+
+
+def _row(*texts: str) -> tuple[Cell, ...]:
+    return tuple(Cell(text=t) for t in texts)
+
+
+def _table(*rows: tuple[str, ...]) -> Table:
+    return Table(rows=tuple(_row(*r) for r in rows))
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("一级指标", Role.LEVEL),
+        ("一级指\n标", Role.LEVEL),
+        ("三级指标", Role.LEVEL),
+        ("任务要点名称", Role.NAME),
+        ("考核项目", Role.SECTION),
+        ("專案", None),  # traditional text is converted before the builder sees it
+        ("专案", Role.SECTION),
+        ("考核内容", Role.CONTENT),
+        ("完成标准", Role.DESCRIPTION),
+        ("目标内容", Role.DESCRIPTION),
+        ("年度目标", Role.DESCRIPTION),
+        ("绩效指标描述", Role.DESCRIPTION),
+        ("评分标准", Role.DESCRIPTION),
+        ("分值", Role.POINTS),
+        ("分值\n权重", Role.POINTS),
+        ("标准分", Role.POINTS),
+        ("各项分值", Role.POINTS),
+        ("得分", Role.SCORE),
+        ("自评得\n分", Role.SCORE),
+        ("指标值", Role.TARGET),
+        ("目标值", Role.TARGET),
+        ("年度指标值", Role.TARGET),
+        ("完成值", Role.ACTUAL),
+        ("实际完成值", Role.ACTUAL),
+        ("进度情况", Role.ACTUAL),
+        ("指标值确定依据", Role.BASIS),
+        ("未完成原因", Role.REASON),
+        ("改进措施", Role.MEASURES),
+        ("备注", None),
+    ],
+)
+def test_header_roles_by_meaning(header: str, role: Role | None) -> None:
+    assert role_of(header) is role
+
+
+def test_content_is_description_when_a_name_column_exists() -> None:
+    header = recognise_header(_row("任务要点名称", "考核内容", "分值"))
+    assert header is not None
+    assert [c.role for c in header.columns] == [Role.NAME, Role.DESCRIPTION, Role.POINTS]
+
+
+def test_funds_header_is_not_an_indicator_header() -> None:
+    assert recognise_header(_row("", "资金来源", "全年预算数 (A)", "全年执行数 (B)", "分值", "得分")) is None
+
+
+WANGCHENG_HEADER = ("", "一级指标", "二级指标", "三级指标", "目标内容", "目标值", "完成值", "分值", "得分",
+                    "未完成原因", "改进措施")
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        # aligned row: positional
+        (["年度", "产出指标", "数量指标", "甲", "描述", "≥200人", "194", "5", "5", "", ""],
+         {2: "数量指标", 3: "甲", 5: "≥200人", 6: "194", 7: "5", 8: "5"}),
+        # one cell short with trailing separators kept: right-aligned
+        (["", "成本指标", "乙", "描述", "约6000元", "6000元", "5", "5", "", ""],
+         {2: "成本指标", 3: "乙", 7: "5", 8: "5"}),
+        # a framework name anchors the row even when its length matches the header
+        (["满意度指标", "服务对象满意度指标", "丙", "满意度", "90%以上", "95%", "", "10", "10", "", ""],
+         {1: "满意度指标", 2: "服务对象满意度指标", 3: "丙", 5: "90%以上", 6: "95%", 7: "10", 8: "10"}),
+        # short row anchored by 社会效益指标 under 二级指标
+        (["效益指标", "社会效益指标", "丁", "描述", "目标", "完成", "5", "5", "", ""],
+         {1: "效益指标", 2: "社会效益指标", 3: "丁", 7: "5", 8: "5"}),
+    ],
+)
+def test_align_row_reanchors_shifted_cells(texts: list[str], expected: dict[int, str]) -> None:
+    header = recognise_header(_row(*WANGCHENG_HEADER))
+    assert header is not None
+    placed = align_row(texts, header)
+    for column, text in expected.items():
+        index = placed[column]
+        assert index is not None and texts[index] == text, (column, text)
+
+
+def test_merged_levels_are_one_node_and_items_are_leaves() -> None:
+    result = table_indicators(_table(
+        ("一级指标", "二级指标", "任务要点名称", "完成标准", "分值权重"),
+        ("围绕中心履职尽责（400分）", "重点（职能）工作", "任务一", "标准一", "35"),
+        ("", "", "任务二", "标准二", "30分"),
+        ("围绕中心履职尽责（400分）", "重点（职能）工作", "任务三", "标准三", "25"),
+    ))
+    (root,) = result.roots
+    assert (root.name, root.points) == ("围绕中心履职尽责", 400)
+    (middle,) = root.children
+    assert [(c.name, c.points, c.description) for c in middle.children] == [
+        ("任务一", 35, "标准一"), ("任务二", 30, "标准二"), ("任务三", 25, "标准三"),
+    ]
+
+
+def test_new_level1_does_not_inherit_old_level2() -> None:
+    result = table_indicators(_table(
+        ("一级指标", "二级指标", "三级指标", "分值"),
+        ("产出指标", "数量指标", "甲", "5"),
+        ("效益指标", "", "乙", "5"),
+    ))
+    assert [r.name for r in result.roots] == ["产出指标", "效益指标"]
+    assert [c.name for c in result.roots[1].children] == ["乙"]
+
+
+def test_totals_row_and_empty_slots_are_not_indicators() -> None:
+    result = table_indicators(_table(
+        ("一级指标", "二级指标", "三级指标", "目标值", "分值", "得分"),
+        ("产出指标", "数量指标", "甲", "≥5", "5", "4"),
+        ("", "生态效益指标", "", "", "0", "0"),
+        ("总分", "", "", "", "100", "98.92"),
+    ))
+    leaves = [leaf.name for root in result.roots for leaf in root.leaves()]
+    assert leaves == ["甲"]
+    assert {f.name: f.value for f in result.facts} == {"total_points": 100, "total_score": 98.92}
+
+
+def test_table_without_points_column_sums_inline_marks() -> None:
+    result = table_indicators(_table(
+        ("考核项目", "考核内容"),
+        ("一、队伍建设(12分)", "1、工作制度健全(1分)、工作规范有序(1分)、活动有记录(1分);"),
+    ))
+    (root,) = result.roots
+    assert (root.name, root.points) == ("一、队伍建设", 12)
+    assert root.children[0].points == 3
+
+
+def test_inline_indicator_list() -> None:
+    text = ("绩效指标:1、产出指标－数量指标－开展课程次数，指标值为>＝150。2、产出指标－质量指标－开展课程的质量，"
+            "指标值为>＝85%。3、产出指标-时效指标-每年开展关心下一代的活动次数，指标值为>=5.")
+    roots = inline_indicators([Paragraph(text=text), Paragraph(text=text)])
+    (root,) = roots
+    assert root.name == "产出指标"
+    leaves = [(leaf.name, leaf.target.op, leaf.target.value, leaf.target.unit) for leaf in root.leaves()
+              if leaf.target]
+    assert leaves == [("开展课程次数", ">=", 150, None), ("开展课程的质量", ">=", 85, "%"),
+                      ("每年开展关心下一代的活动次数", ">=", 5, None)]
+
+
+def test_document_without_indicator_table_gets_a_warning() -> None:
+    doc = ParsedDocument(source="memo.txt", format="text", blocks=(Paragraph(text="关于召开会议的通知"),))
+    extraction = build(doc, "0" * 64)
+    assert extraction.indicators == ()
+    assert any("zero indicators" in w for w in extraction.warnings)
+
+
+def test_document_fields_from_surrounding_text() -> None:
+    doc = ParsedDocument(source="a.txt", format="text", blocks=(
+        Paragraph(text="枣庄市老干部活动中心"),
+        Paragraph(text="2022 年度服务高质量发展绩效考核工作任务要点"),
+        Paragraph(text="主管部门：市委老干部局"),
+        _table(("一级指标", "任务要点名称", "分值"), ("围绕中心（400分）", "任务", "400")),
+    ))
+    document = build(doc, "0" * 64).document
+    assert (document.title, document.organization, document.supervisor, document.year, document.total_points) == (
+        "2022 年度服务高质量发展绩效考核工作任务要点", "枣庄市老干部活动中心", "市委老干部局", 2022, 400)

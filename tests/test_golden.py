@@ -1,0 +1,125 @@
+"""Golden tests: every corpus document against its hand-checked truth file.
+
+Leaves are compared one to one in document order: name (simplified, without punctuation or
+enumerators; a prefix or containment match, as the truth files abbreviate long items), top-level
+ancestor, points and target. Document fields are compared exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from normalizers.text import to_simplified
+from pipeline.extract import extract_file
+from schema.records import Extraction, Indicator
+
+CORPUS = Path(__file__).parent / "fixtures" / "corpus"
+TABLE_DOCUMENTS = [
+    "zaozhuang-laoganbu-2022.txt",
+    "zaozhuang-laoganbu-2022.pdf",
+    "zaozhuang-fulian-2022.txt",
+    "zaozhuang-fulian-2022.docx",
+    "wangcheng-ziping-2021.txt",
+    "wangcheng-ziping-2021.pdf",
+    "yutian-mubiao-2023.txt",
+    "yutian-mubiao-2023.docx",
+]
+
+_ENUM = re.compile(r"^(\d+[、.．)]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+_POINTS_MARK = re.compile(r"[(（]\s*\d+(\.\d+)?\s*分\s*[)）]")
+_PUNCT = re.compile(r"[\s,，。.;；:：、()（）“”\"'《》「」【】\[\]<>＜＞—\-－_*·!！?？%％/]")
+
+
+def _key(text: str | None) -> str:
+    text = unicodedata.normalize("NFKC", to_simplified(text or "")).strip()
+    return _PUNCT.sub("", _POINTS_MARK.sub("", _ENUM.sub("", text)))
+
+
+def _same_name(truth: str, predicted: str) -> bool:
+    a, b = _key(truth), _key(predicted)
+    k = min(8, len(a), len(b))
+    return bool(a and b) and (a[:k] == b[:k] or (min(len(a), len(b)) >= 4 and (a in b or b in a)))
+
+
+def _leaves(extraction: Extraction) -> list[tuple[Indicator, Indicator]]:
+    by_id = {i.id: i for i in extraction.indicators}
+    parents = {i.parent_id for i in extraction.indicators}
+    out = []
+    for indicator in extraction.indicators:
+        if indicator.id in parents:
+            continue
+        top = indicator
+        while top.parent_id is not None:
+            top = by_id[top.parent_id]
+        out.append((indicator, top))
+    return out
+
+
+def _truth(name: str) -> dict:
+    return json.loads((CORPUS / "truth" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=TABLE_DOCUMENTS)
+def golden(request: pytest.FixtureRequest) -> tuple[dict, Extraction]:
+    return _truth(request.param), extract_file(CORPUS / "raw" / request.param)
+
+
+def test_leaves_match_truth_one_to_one(golden: tuple[dict, Extraction]) -> None:
+    truth, extraction = golden
+    predicted = _leaves(extraction)
+    assert len(predicted) == len(truth["leaves"])
+    for expected, (leaf, top) in zip(truth["leaves"], predicted, strict=True):
+        assert _same_name(expected.get("name") or expected["path"][-1], leaf.name), (expected, leaf.name)
+        assert _same_name(expected["path"][0], top.name), (expected["path"][0], top.name)
+        if expected.get("points") is not None:
+            assert leaf.points == pytest.approx(expected["points"]), leaf.name
+        if expected.get("target"):
+            assert leaf.target is not None, leaf.name
+            assert leaf.target.op == expected["target"]["op"]
+            assert leaf.target.value == pytest.approx(expected["target"]["value"])
+
+
+def test_document_fields_match_truth(golden: tuple[dict, Extraction]) -> None:
+    truth, extraction = golden
+    expected, document = truth["document"], extraction.document
+    assert document.year == expected["year"]
+    assert document.total_points == expected["total_points"]
+    assert document.organization == expected["organization"]
+    assert document.script == expected["script"]
+
+
+def test_wangcheng_funds_block_is_facts_not_indicators() -> None:
+    for name in ("wangcheng-ziping-2021.txt", "wangcheng-ziping-2021.pdf"):
+        extraction = extract_file(CORPUS / "raw" / name)
+        facts = {f.name: f.value for f in extraction.facts}
+        funds = _truth(name)["document"]["funds"]
+        assert facts["budget"] == pytest.approx(funds["budget"])
+        assert facts["executed"] == pytest.approx(funds["executed"])
+        assert facts["execution_rate"] == pytest.approx(funds["rate"])
+        assert facts["funds_points"] == pytest.approx(funds["points"])
+        assert facts["funds_score"] == pytest.approx(funds["score"])
+        assert extraction.document.total_score == pytest.approx(98.92)
+        assert not any("预算" in i.name or "总分" in i.name for i in extraction.indicators)
+
+
+def test_section_printed_twice_is_loaded_once() -> None:
+    extraction = extract_file(CORPUS / "raw" / "yutian-mubiao-2023.txt")
+    names = [i.name for i in extraction.indicators]
+    assert names.count("开展课程次数") == 2  # once inline, once in the target table: not four times
+    assert names.count("离退休老干部参与者满意度情况") == 1
+
+
+def test_wangcheng_actual_and_score_are_read() -> None:
+    extraction = extract_file(CORPUS / "raw" / "wangcheng-ziping-2021.pdf")
+    first = next(i for i in extraction.indicators if i.name.startswith("老干部慰问"))
+    assert first.actual == "194"
+    assert first.score == 5
+    assert first.target is not None and (first.target.op, first.target.value, first.target.unit) == (">=", 200, "人")
+    satisfaction = [i for i in extraction.indicators if (i.description or "").endswith("满意度")]
+    assert [(i.actual, i.points, i.score) for i in satisfaction] == [("95%", 10, 10)]
+    assert satisfaction[0].target is not None and satisfaction[0].target.text == "90%以上"
