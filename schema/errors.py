@@ -11,6 +11,10 @@ class KaoheError(Exception):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[KaoheError], tuple[str, str]]:
+        # Exceptions cross the process pool by pickling; the default would pass one argument.
+        return (type(self), (self.path, self.reason))
+
 
 class UnsupportedFormat(KaoheError):
     """The file's extension is not one kaohe reads."""
