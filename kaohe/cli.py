@@ -68,6 +68,9 @@ def ingest(directory: Path, db_url: str, workers: int | None, no_progress: bool)
         # The database cannot be opened or created at all (bad URL, missing driver, no access).
         first_line = str(exc).splitlines()[0] if str(exc) else ""
         raise click.ClickException(f"database {shown_url}: {type(exc).__name__}: {first_line}") from exc
+    for loaded in report.details:
+        line = f"loaded {loaded.source_path}: {loaded.indicators} indicators, {loaded.clauses} clauses"
+        click.echo(line + "".join(f"\n  warning: {w}" for w in loaded.warnings))
     click.echo(f"loaded {len(report.loaded)}, skipped {len(report.skipped)}, failed {len(report.failed)}")
     click.echo(f"database: {describe_url(db_url)}")
     for path, reason in report.failed:

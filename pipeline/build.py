@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pipeline.clauses import ClauseDraft, extract_clauses
 from pipeline.indicators import table_indicators
 from pipeline.inline import inline_indicators
 from pipeline.metadata import document_fields, funds_facts
+from pipeline.numbered import numbered_items
+from pipeline.reconcile import describe, reconcile
 from pipeline.tree import Draft, freeze
-from schema.records import Cell, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument, Table
+from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument
 
 
 def _total_points(roots: list[Draft], facts: list[Fact]) -> float | None:
@@ -30,6 +33,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
 
     def flush_paragraphs() -> None:
         roots.extend(inline_indicators(pending_paragraphs))
+        roots.extend(_numbered_roots(pending_paragraphs))
         pending_paragraphs.clear()
 
     for block in doc.blocks:
@@ -58,7 +62,12 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
     facts.extend(funds_facts([p.text for p in paragraphs], preamble_rows))
     if not roots:
         warnings.append("no indicator table or inline indicator list found: document loaded with zero indicators")
+    roots, clause_drafts = extract_clauses(roots)
     indicators = freeze(roots)
+    declared_total = next((f.value for f in facts if f.name == "total_points"), None)
+    funds_points = next((f.value for f in facts if f.name == "funds_points" and f.value is not None), 0.0)
+    checks = reconcile(roots, declared_total, outside_points=funds_points)
+    warnings.extend(describe(c) for c in checks if not c.ok)
     total_score = next((f.value for f in facts if f.name == "total_score"), None)
     info = DocumentInfo(
         source=doc.source,
@@ -74,7 +83,40 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         total_score=total_score,
         page_count=doc.page_count,
     )
-    return Extraction(document=info, indicators=indicators, facts=tuple(facts), warnings=tuple(warnings))
+    return Extraction(
+        document=info,
+        indicators=indicators,
+        clauses=tuple(_clause(c) for c in clause_drafts),
+        facts=tuple(facts),
+        warnings=tuple(warnings),
+        checks=tuple(checks),
+    )
 
 
-__all__ = ["Table", "build"]
+def _numbered_roots(paragraphs: list[Paragraph]) -> list[Draft]:
+    """Sections of numbered items written as text (a rules document without a table)."""
+    result = numbered_items(paragraphs)
+    if result is None:
+        return []
+    roots: list[Draft] = []
+    for name, total, items in result.sections:
+        if not name:
+            roots.extend(items)
+            continue
+        section = Draft(name=name, points=total)
+        section.children.extend(items)
+        roots.append(section)
+    return roots
+
+
+def _clause(draft: ClauseDraft) -> Clause:
+    rule = draft.rule
+    return Clause(
+        indicator_id=None if draft.owner is None else draft.owner.id,
+        kind=rule.kind,
+        points=rule.points,
+        text=rule.text,
+        per=rule.per,
+        cap=rule.cap,
+        context=draft.context,
+    )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from normalizers.points import inline_points, parse_points, split_name_points
+from normalizers.points import parse_points, split_name_points
+from normalizers.rules import item_points
 from normalizers.targets import parse_target
 from pipeline.columns import HeaderMap, Role, recognise_header
 from pipeline.framework import framework_level
@@ -237,8 +238,7 @@ def _fill(node: Draft, row: _PlacedRow) -> None:
             node.points = points
     elif node.points is None:
         # No points column: a rules table states points inline, "(1分)" per requirement.
-        marks = inline_points(f"{node.name} {node.description or ''}")
-        node.points = sum(marks) if marks else None
+        node.points = item_points(f"{node.name} {node.description or ''}")
     node.score = parse_points(row.role(Role.SCORE))
     target_text = row.role(Role.TARGET)
     node.target = parse_target(target_text) if target_text else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -28,10 +28,20 @@ class IngestReport:
     loaded: tuple[str, ...]
     skipped: tuple[str, ...]
     failed: tuple[tuple[str, str], ...]  # (source_path, one-line reason)
+    # What each loaded file contributed, for the summary; not part of the outcome's identity.
+    details: tuple[LoadedDocument, ...] = field(default=(), compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDocument:
+    source_path: str
+    indicators: int
+    clauses: int
+    warnings: tuple[str, ...]
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -125,6 +135,7 @@ def ingest(
     files = list(sources) if sources is not None else discover(root)
 
     loaded: list[str] = []
+    details: list[LoadedDocument] = []
     skipped: list[str] = []
     failed: list[tuple[str, str]] = []
     engine = create_engine_for(db_url)
@@ -160,9 +171,14 @@ def ingest(
                         failed.append((key, failure_reason(exc)))
                     else:
                         loaded.append(key)
+                        details.append(LoadedDocument(key, len(extraction.indicators),
+                                                      len(extraction.clauses), extraction.warnings))
                 bar.advance(task)
     finally:
         engine.dispose()
     return IngestReport(
-        loaded=tuple(sorted(loaded)), skipped=tuple(sorted(skipped)), failed=tuple(sorted(failed))
+        loaded=tuple(sorted(loaded)),
+        skipped=tuple(sorted(skipped)),
+        failed=tuple(sorted(failed)),
+        details=tuple(sorted(details, key=lambda d: d.source_path)),
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from kaohe import EXTRACTOR_VERSION
 from pipeline.discover import SourceFile
 from schema.errors import KaoheError
-from schema.models import ClauseRow, DocumentRow, FactRow, IndicatorRow, WarningRow
+from schema.models import CheckRow, ClauseRow, DocumentRow, FactRow, IndicatorRow, WarningRow
 from schema.records import Extraction, Indicator
 
 PATH_SEPARATOR = " / "
@@ -184,8 +184,21 @@ def load(
                 per_unit=None if clause.per is None else clause.per.unit,
                 cap=clause.cap,
                 text=clause.text,
+                context=clause.context,
             )
             for clause in extraction.clauses
+        )
+        session.add_all(
+            CheckRow(
+                document_id=document.id,
+                indicator_id=None if check.indicator_id is None else rows[check.indicator_id].id,
+                name=check.name,
+                declared=check.declared,
+                computed=check.computed,
+                unscored=check.unscored,
+                ok=check.ok,
+            )
+            for check in extraction.checks
         )
         session.add_all(
             FactRow(document_id=document.id, name=fact.name, value=fact.value, text=fact.text)

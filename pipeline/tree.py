@@ -24,6 +24,7 @@ class Draft:
     measures: str | None = None
     page: int | None = None
     children: list[Draft] = field(default_factory=list)
+    id: int | None = None  # assigned by freeze()
 
     def add(self, child: Draft) -> Draft:
         self.children.append(child)
@@ -41,11 +42,13 @@ class Draft:
 
 
 def freeze(roots: list[Draft], first_id: int = 1) -> tuple[Indicator, ...]:
-    """Number the drafts depth-first (document order) and return them as Indicator records."""
+    """Number the drafts depth-first (document order; each draft's ``id`` is set) and return them
+    as Indicator records."""
     out: list[Indicator] = []
 
     def visit(node: Draft, parent_id: int | None, level: int) -> None:
         node_id = first_id + len(out)
+        node.id = node_id
         out.append(
             Indicator(
                 id=node_id,

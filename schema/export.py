@@ -29,5 +29,6 @@ def extraction_to_json(extraction: Extraction, indent: int | None = 2) -> str:
         "indicators": [_indicator_json(i) for i in extraction.indicators],
         "clauses": [_clause_json(c) for c in extraction.clauses],
         "warnings": list(extraction.warnings),
+        "checks": [{**asdict(c), "ok": c.ok} for c in extraction.checks],
     }
     return json.dumps(payload, ensure_ascii=False, indent=indent)

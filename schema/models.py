@@ -91,6 +91,9 @@ class DocumentRow(Base):
     warnings: Mapped[list[WarningRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan", passive_deletes=True
     )
+    checks: Mapped[list[CheckRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def __repr__(self) -> str:
         return f"DocumentRow(id={self.id!r}, source_path={self.source_path!r})"
@@ -155,7 +158,10 @@ class ClauseRow(Base):
     per_count: Mapped[float | None] = mapped_column(Float, comment="'每 per_count per_unit' the points apply")
     per_unit: Mapped[str | None] = mapped_column(String(32))
     cap: Mapped[float | None] = mapped_column(Float, comment="most points the rule can deduct / add")
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, comment="the phrase stating the rule, e.g. 少1次扣1分")
+    context: Mapped[str | None] = mapped_column(
+        Text, comment="for document-wide rules: the 加分/扣分 item the rule was read from"
+    )
 
     document: Mapped[DocumentRow] = relationship(back_populates="clauses")
     indicator: Mapped[IndicatorRow | None] = relationship(back_populates="clauses")
@@ -179,6 +185,30 @@ class FactRow(Base):
 
     def __repr__(self) -> str:
         return f"FactRow(id={self.id!r}, name={self.name!r}, value={self.value!r})"
+
+
+class CheckRow(Base):
+    """A declared total compared with the sum of what it totals (reconciliation)."""
+
+    __tablename__ = "checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicators.id", ondelete="CASCADE"),
+        index=True,
+        comment="indicators.id of the section that declares the total; NULL for the document total",
+    )
+    name: Mapped[str] = mapped_column(Text, comment="what declares the total")
+    declared: Mapped[float] = mapped_column(Float, comment="the total as printed")
+    computed: Mapped[float] = mapped_column(Float, comment="sum of the points of what it totals")
+    unscored: Mapped[int] = mapped_column(Integer, comment="items under it that state no points")
+    ok: Mapped[bool] = mapped_column(Boolean, index=True, comment="declared equals computed")
+
+    document: Mapped[DocumentRow] = relationship(back_populates="checks")
+
+    def __repr__(self) -> str:
+        return f"CheckRow(id={self.id!r}, name={self.name!r}, ok={self.ok!r})"
 
 
 class WarningRow(Base):

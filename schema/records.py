@@ -102,12 +102,30 @@ class Indicator:
 
 @dataclass(frozen=True, slots=True)
 class Clause:
+    """A scoring rule: of an indicator, or of the whole document (加分内容/扣分内容 items)."""
+
     indicator_id: int | None
     kind: ClauseKind
     points: float | None
-    text: str
+    text: str  # the phrase that states the rule: "少1次扣1分"
     per: Per | None = None
     cap: float | None = None
+    context: str | None = None  # the item the rule was read from, for rules of the document
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A declared total compared with the sum of what it totals (never corrected, only recorded)."""
+
+    indicator_id: int | None  # None: the document's total
+    name: str
+    declared: float
+    computed: float
+    unscored: int = 0  # items under it that state no points
+
+    @property
+    def ok(self) -> bool:
+        return abs(self.declared - self.computed) < 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +160,4 @@ class Extraction:
     clauses: tuple[Clause, ...] = ()
     facts: tuple[Fact, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    checks: tuple[Check, ...] = ()

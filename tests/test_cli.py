@@ -64,6 +64,7 @@ def test_installed_console_script(corpus_dir: Path, tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert summary_lines(run.stdout) == [
         f"Ingesting 1 files from {folder} into sqlite:///{db}",
+        "loaded in/fulian.txt: 17 indicators, 0 clauses",
         "loaded 1, skipped 0, failed 0",
         f"database: {db}",
     ]
@@ -93,6 +94,7 @@ def test_ingest_default_db_is_under_cwd(
     db = tmp_path / "data" / "out" / "kaohe.db"
     assert summary_lines(result.output) == [
         "Ingesting 1 files from in into sqlite:///data/out/kaohe.db",
+        "loaded in/yutian.txt: 38 indicators, 0 clauses",
         "loaded 1, skipped 0, failed 0",
         f"database: {db}",
     ]
@@ -121,9 +123,13 @@ def test_ingest_bad_input_then_fixed(
     assert result.exit_code == 1, result.output
     lines = summary_lines(result.output)
     assert lines[0] == f"Ingesting 5 files from {folder} into {tmp_db_url}"
-    assert lines[1] == "loaded 2, skipped 0, failed 3"
-    assert lines[2] == f"database: {tmp_db_url.removeprefix('sqlite:///')}"
-    failed = lines[3:]
+    assert lines[1:3] == [
+        f"loaded {folder / 'laoganbu.txt'}: 20 indicators, 0 clauses",
+        f"loaded {folder / 'yutian.docx'}: 38 indicators, 0 clauses",
+    ]
+    assert lines[3] == "loaded 2, skipped 0, failed 3"
+    assert lines[4] == f"database: {tmp_db_url.removeprefix('sqlite:///')}"
+    failed = lines[5:]
     # One line per bad file, naming it, in path order.
     assert [line.split(": ", 1)[0] for line in failed] == [
         f"FAILED {folder / 'corrupt.pdf'}",
@@ -144,8 +150,10 @@ def test_ingest_bad_input_then_fixed(
     again = runner.invoke(main, args)
 
     assert again.exit_code == 0, again.output
-    assert summary_lines(again.output)[:2] == [
+    assert summary_lines(again.output)[:4] == [
         f"Ingesting 4 files from {folder} into {tmp_db_url}",
+        f"loaded {folder / 'corrupt.pdf'}: 49 indicators, 22 clauses",
+        f"loaded {folder / 'empty.txt'}: 17 indicators, 0 clauses",
         "loaded 2, skipped 2, failed 0",
     ]
     assert "FAILED" not in again.output

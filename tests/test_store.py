@@ -126,6 +126,7 @@ def test_create_engine_makes_folder_and_enforces_foreign_keys(tmp_path: Path) ->
         "clauses",
         "facts",
         "warnings",
+        "checks",
     }
     indexed = {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes("indicators")}
     assert {("document_id",), ("parent_id",), ("document_id", "is_leaf")} <= indexed

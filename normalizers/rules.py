@@ -1,0 +1,485 @@
+"""Clause grammar: the scoring rules an assessment item's text states.
+
+A rules table (考核细则, 评分标准) states how an item is scored in prose: "少1次扣1分" deducts per
+occurrence, "获省级表彰加5分" adds a bonus, "直接定为不达标" vetoes, and "完成任务数的70%(1分)"
+offers partial credit after the full "(2分)" mark. :func:`find_rules` finds these phrases and
+:func:`item_points` sums an item's inline "(N分)" marks, leaving the partial-credit alternatives out.
+
+Both work on text that is already simplified; they fold width and undo line wraps themselves
+(via :func:`normalizers.numbers.prepare_for_parsing`), so "（０.５\\n分）" reads as "(0.5分)".
+Rule texts are clauses of that prepared text, so they carry half-width punctuation and digits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from normalizers.numbers import (
+    CN_SMALL_NUMERAL_PATTERN,
+    MEASURE_WORDS,
+    NUMBER_PATTERN,
+    parse_chinese_numeral,
+    prepare_for_parsing,
+)
+from schema.records import Per
+
+SectionKind = Literal["scored", "bonus", "deduct"]
+RuleKind = Literal["deduct", "bonus", "veto", "tier"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One scoring rule stated in an item's text."""
+
+    kind: RuleKind
+    points: float | None  # positive number of points deducted/added/awarded; None for veto or unknown
+    text: str  # the clause that states the rule, e.g. "少1次扣1分"
+    per: Per | None = None  # per-occurrence rules: Per(1, "次") for "少1次扣1分"
+    cap: float | None = None  # most points the rule can deduct/add in all
+
+
+# --- Lexicon -------------------------------------------------------------------------------------
+
+_NUM = rf"(?:{NUMBER_PATTERN}|{CN_SMALL_NUMERAL_PATTERN})"
+
+# Units a per-occurrence count may carry. 分 is left out ("1分扣…" is never a count); % and a few
+# counters for incidents (起, 宗) that the numbers module has no use for are added.
+_UNITS: tuple[str, ...] = tuple(
+    sorted(
+        {*MEASURE_WORDS, "%", "‰", "起", "宗", "回", "遍", "封", "家次", "户次", "篇次", "条次"} - {"分"},
+        key=len,
+        reverse=True,
+    )
+)
+_UNIT = "(?:" + "|".join(map(re.escape, _UNITS)) + ")"
+_SINGLE_CHAR_UNITS = "".join(re.escape(u) for u in _UNITS if len(u) == 1)
+
+# An amount of points: "1", "0.3", "两", "半", or a range "1-3" (a range is a cap, not a fixed amount).
+_RANGE_SEP = r"(?:-|~|至|到|—|―)"
+_AMOUNT = rf"(?P<amt>{_NUM}|半)(?:\s*{_RANGE_SEP}\s*(?P<hi>{_NUM}))?"
+# 分钟 is minutes and 分之 a fraction, never points.
+_POINTS_WORD = r"分(?![钟之])"
+# "扣1分/次": the unit of a per-occurrence rule written after the amount.
+_PER_SUFFIX = rf"(?:\s*/\s*(?P<snum>{_NUM})?\s*(?P<sunit>{_UNIT}))?"
+# The amount follows the verb directly: "增加(2分)" is a requirement ("has increased") worth 2 points,
+# not a bonus.
+_EXPLICIT_TAIL = rf"\s*{_AMOUNT}\s*{_POINTS_WORD}" + _PER_SUFFIX
+
+# 参加 ("take part in") is not 加 ("add").
+_EXPLICIT = re.compile(rf"(?P<verb>扣除|扣减|扣|减去|减|奖励|(?<!参)加){_EXPLICIT_TAIL}")
+_DEDUCT_VERBS = frozenset({"扣除", "扣减", "扣", "减去", "减"})
+# Further amounts of a list: "分别加10分、5分". After a comma or 和/或 only when 分别/依次 announces
+# a list, so that "加5分,5分钟内…" stays one rule.
+_LIST_ITEM = re.compile(rf"\s*(?P<sep>、|,|和|或)\s*(?P<amt>{_NUM})\s*{_POINTS_WORD}")
+_LIST_CUE = re.compile(r"(?:分别|依次|各)\s*$")
+
+# The whole item is lost: points = the item's points.
+_NO_SCORE = re.compile(r"不得分|不计分|不给分|不能得分|[计记得][0零]分")
+# A deduction or bonus of unstated size.
+_DISCRETIONARY = re.compile(r"(?:酌情|视情况?|适当|相应)(?P<verb>扣|减|加)分")
+_VETO = re.compile(
+    r"一票否决|(?:实行|实施|予以)否决"
+    r"|(?:定|评|确定|认定|判定|评定)为(?:不达标|不合格|不及格|不称职|较差)"
+    r"|取消[^,;。!?:]{0,6}?(?:评先评优|评优评先|评先树优|评优|评先)"
+)
+
+# Caps. Each pattern gives the verb (None: any deduction or bonus) and the number (None: "扣完为止",
+# the item's own points). Earlier patterns win where two overlap.
+_CAPS: tuple[re.Pattern[str], ...] = (
+    # "5分扣完为止": the number before 扣完 is the cap, unless it is an amount ("扣1分扣完为止").
+    re.compile(rf"(?<![扣减加除0-9.])(?P<num>{_NUM})\s*分(?P<verb>扣|减)(?:完|光|尽)(?:为止|即止)?"),
+    # "最多扣5分", "最高加3分", "累计最多可扣5分", "最高不超过扣5分".
+    re.compile(
+        rf"(?:累计|合计|总计|共计)?(?:最多|最高|至多|上限)(?:可|只|能|为|不超过|不得超过)*"
+        rf"(?P<verb>扣除|扣减|扣|减|加)\s*(?P<num>{_NUM})\s*{_POINTS_WORD}(?:为限|封顶|为止)?"
+    ),
+    # "扣满5分为止", "加满3分为止", "扣完5分为止".
+    re.compile(rf"(?P<verb>扣|减|加)(?:满|够|足|完)\s*(?P<num>{_NUM})\s*{_POINTS_WORD}(?:为止|即止)?"),
+    # "累计扣分不超过5分", "加分最高3分", "加分上限为5分", "扣分以5分为限".
+    re.compile(
+        rf"(?:累计|合计|总计|共计)?(?P<verb>扣|减|加)分?(?:累计|合计|总计)?"
+        rf"(?:最多|最高|至多|上限为?|不超过|不得超过|不高于|以)\s*(?P<num>{_NUM})\s*{_POINTS_WORD}(?:为限|封顶)?"
+    ),
+    # "加3分封顶".
+    re.compile(rf"(?P<verb>扣|减|加)\s*(?P<num>{_NUM})\s*分封顶"),
+    # "扣完为止", "扣完本项分值为止", "扣至0分", "扣分不超过本项分值": as much as the item is worth.
+    re.compile(r"(?P<verb>扣|减)(?:完|光|尽)(?:[^,;。!?:]{0,6}?为止)?"),
+    re.compile(r"(?P<verb>扣|减)至[0零]分(?:为止)?"),
+    re.compile(r"(?P<verb>扣|减)分?(?:累计)?(?:不超过|不得超过|以)本项(?:分值|分数|总分|满分|得分)?(?:为限)?"),
+    # Verbless: "最高不超过3分", "以5分为限", "5分封顶" bound whatever the sentence deducts or adds.
+    re.compile(rf"(?:最多|最高|至多)(?:不超过|不得超过)\s*(?P<num>{_NUM})\s*{_POINTS_WORD}"),
+    re.compile(rf"以\s*(?P<num>{_NUM})\s*分为限|(?P<num2>{_NUM})\s*分封顶"),
+)
+
+# "(20分)" / "(0.5 分)" on prepared text (width folded, line wraps undone).
+_MARK = re.compile(r"\(\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分\s*\)")
+
+# The count and unit a per-occurrence rule's phrase ends with: "每少一篇", "少1次", "未上报每件",
+# "1篇". The words between 每 and the count ("少", "出现", "下降") may not contain digits or units,
+# so that "每年获评先进个人" is not read as "per person".
+_PER_TAIL = re.compile(
+    rf"(?:(?P<mei>每)[^每,;。!?:、\d{_SINGLE_CHAR_UNITS}]{{0,6}}?)?"
+    rf"(?P<num>{NUMBER_PATTERN}|{CN_SMALL_NUMERAL_PATTERN})?\s*(?P<unit>{_UNIT})\s*$"
+)
+# Before a count without 每 these make it a threshold, not an occurrence: "少于3次扣1分" deducts
+# once for falling short, "少1次扣1分" for each time missed.
+_THRESHOLD_CHARS = frozenset("于足到满过达超第近约")
+# Shares are thresholds without 每: "满意率低于90%扣2分"; "每低1个百分点扣1分" is per point.
+_SHARE_UNITS = frozenset({"%", "‰", "个百分点", "百分点"})
+# A 每 phrase alone in the previous clause: "每少1次,扣1分".
+_PER_CLAUSE_ALONE = re.compile(rf"^\s*每[^,;。!?:]{{0,8}}?{_UNIT}\s*$")
+
+# Partial completion before a tier mark: a share below 100% or words that say "partly".
+_PERCENT = re.compile(r"(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%")
+_CN_PERCENT = re.compile(rf"百分之(?P<num>{CN_SMALL_NUMERAL_PATTERN})")
+_FRACTION = re.compile(rf"(?P<den>{CN_SMALL_NUMERAL_PATTERN})分之(?P<num>{CN_SMALL_NUMERAL_PATTERN})")
+_PARTIAL_WORDS = re.compile(r"一半|半数|过半|(?:基本|部分)(?:完成|达到|达标|落实|做到|符合)|未全部完成")
+
+_CLAUSE_BOUNDARY = frozenset(",;。!?:")
+_SENTENCE_BOUNDARY = frozenset(";。!?")
+_TIER_BOUNDARY = _CLAUSE_BOUNDARY | {"、"}
+_BRACKETS = {"(": ")", "[": "]", "【": "】", "《": "》", "〔": "〕", "「": "」", "『": "』", "“": "”"}
+# "42、", "3.", "(2)" numbering an item; not part of any rule's text.
+_ENUMERATOR = re.compile(
+    r"^\s*(?:(?:[0-9]+|[一二三四五六七八九十]+)\s*[、.](?![0-9])|\(\s*[0-9一二三四五六七八九十]+\s*\))\s*"
+)
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _number(s: str | None) -> float | None:
+    """Value of a matched numeral: Arabic, Chinese (两, 十五) or 半 (a half)."""
+    if s is None:
+        return None
+    if s == "半":
+        return 0.5
+    if s[0].isdigit():
+        return float(s.replace(",", ""))
+    n = parse_chinese_numeral(s)
+    return None if n is None else float(n)
+
+
+def _bracket_depths(t: str) -> list[bool]:
+    """For each position, whether it lies inside a matched bracket pair.
+
+    Punctuation inside brackets ("(含组织部,老干部局)") does not end a clause. Unmatched brackets,
+    common in extracted text, are ignored rather than swallowing the rest of the item.
+    """
+    inside = [False] * len(t)
+    closers = set(_BRACKETS.values())
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(t):
+        if ch in _BRACKETS and not (ch == "“" and stack and stack[-1][0] == "“"):
+            stack.append((ch, i))
+        elif ch in closers:
+            for k in range(len(stack) - 1, -1, -1):
+                if _BRACKETS[stack[k][0]] == ch:
+                    for j in range(stack[k][1] + 1, i):
+                        inside[j] = True
+                    del stack[k:]
+                    break
+    return inside
+
+
+class _Layout:
+    """Clause and sentence boundaries of a prepared text."""
+
+    def __init__(self, t: str) -> None:
+        self.t = t
+        inside = _bracket_depths(t)
+        self._clause_cuts = [i for i, ch in enumerate(t) if ch in _CLAUSE_BOUNDARY and not inside[i]]
+        self._sentence_cuts = [i for i, ch in enumerate(t) if ch in _SENTENCE_BOUNDARY and not inside[i]]
+
+    def clause_start(self, pos: int) -> int:
+        return max((i + 1 for i in self._clause_cuts if i < pos), default=0)
+
+    def clause_end(self, pos: int) -> int:
+        return min((i for i in self._clause_cuts if i >= pos), default=len(self.t))
+
+    def sentence(self, pos: int) -> int:
+        """Index of the sentence holding ``pos``."""
+        return sum(1 for i in self._sentence_cuts if i < pos)
+
+    def clause_text(self, start: int, end: int) -> str:
+        """The clause(s) spanning ``start``..``end``, without item numbering or edge whitespace."""
+        a, b = self.clause_start(start), self.clause_end(max(start, end - 1))
+        # Extracted text runs items together ("…(2分)。42、老干部…"), so numbering may open any clause.
+        return _ENUMERATOR.sub("", self.t[a:b], count=1).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    start: int
+    end: int
+    value: float
+    tier: bool
+    phrase_start: int  # where the mark's own phrase starts (after the previous mark or punctuation)
+
+
+def _states_partial(phrase: str) -> bool:
+    """True when a phrase states a completion share below 100% ("70%", "一半", "基本完成")."""
+    if _PARTIAL_WORDS.search(phrase):
+        return True
+    if any(float(m.group("num")) < 100 for m in _PERCENT.finditer(phrase)):
+        return True
+    for m in _CN_PERCENT.finditer(phrase):
+        n = parse_chinese_numeral(m.group("num"))
+        if n is not None and n < 100:
+            return True
+    for m in _FRACTION.finditer(phrase):
+        den, num = parse_chinese_numeral(m.group("den")), parse_chinese_numeral(m.group("num"))
+        if den and num is not None and num < den:
+            return True
+    return False
+
+
+def _marks(t: str) -> list[_Mark]:
+    """Every "(N分)" mark of a prepared text, each flagged when it is a partial-credit tier.
+
+    A tier is a later mark whose own phrase (since the previous mark or punctuation, 、 included)
+    states partial completion, and which is worth less than the full mark it is an alternative to
+    (the latest non-tier mark); the value check keeps "建立台账(1分),满意率达95%(2分)" two requirements.
+    """
+    cuts = [i for i, ch in enumerate(t) if ch in _TIER_BOUNDARY]
+    result: list[_Mark] = []
+    full: float | None = None
+    prev_end = 0
+    for m in _MARK.finditer(t):
+        value = float(m.group("num"))
+        start = max([prev_end, *(i + 1 for i in cuts if i < m.start())])
+        tier = full is not None and value < full and _states_partial(t[start : m.start()])
+        result.append(_Mark(m.start(), m.end(), value, tier, start))
+        if not tier:
+            full = value
+        prev_end = m.end()
+    return result
+
+
+def _sum_marks(marks: list[_Mark]) -> float | None:
+    values = [m.value for m in marks if not m.tier]
+    # Rounded so that 0.1 + 0.2 sums to 0.3, as the document means.
+    return round(sum(values), 6) if values else None
+
+
+def _per_from_tail(tail: str) -> Per | None:
+    """The per-occurrence count a rule's phrase ends with, or None.
+
+    Without 每 the count must be written and sit right before the verb ("少1次扣1分"); with 每 it
+    defaults to 1 ("每件扣10分").
+    """
+    m = _PER_TAIL.search(tail)
+    if m is None:
+        return None
+    if m.group("mei") is None:
+        before = tail[: m.start("num")].rstrip() if m.group("num") is not None else ""
+        if m.group("num") is None or m.group("unit") in _SHARE_UNITS or before[-1:] in _THRESHOLD_CHARS:
+            return None
+    count = _number(m.group("num")) if m.group("num") is not None else 1.0
+    if count is None:
+        if m.group("mei") is None:
+            return None
+        count = 1.0
+    return Per(count=count, unit=m.group("unit"))
+
+
+@dataclass(slots=True)
+class _Found:
+    """A rule found at ``start``..``end`` of the prepared text, before caps are attached."""
+
+    start: int
+    end: int
+    kind: RuleKind
+    points: float | None
+    per: Per | None = None
+    cap: float | None = None
+    text_start: int | None = None  # where the text starts when not at the clause start
+    text: str | None = None  # fixed text (tiers), else the clause
+
+
+def _min_cap(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+# --- Finding rules -------------------------------------------------------------------------------
+
+
+def _explicit(t: str, masked: str, layout: _Layout) -> list[_Found]:
+    """Rules written as verb + amount: "扣2分", "少1次扣1分", "分别加10分、5分", "扣1分/次"."""
+    found: list[_Found] = []
+    taken: list[tuple[int, int]] = []  # spans of earlier rules, which end a later rule's phrase
+    for m in _EXPLICIT.finditer(masked):
+        kind: RuleKind = "deduct" if m.group("verb") in _DEDUCT_VERBS else "bonus"
+        lo = _number(m.group("amt"))
+        if lo is None:
+            continue
+        hi = _number(m.group("hi")) if m.group("hi") is not None else None
+        # A range ("扣1-3分") has no fixed size; its upper end is the most it can take.
+        points, cap = (None, hi) if hi is not None else (lo, None)
+        clause_start = max([layout.clause_start(m.start()), *(e for _, e in taken if e <= m.start())])
+        tail = t[clause_start : m.start()]
+        text_start = None
+        if m.group("sunit") is not None:
+            count = _number(m.group("snum")) if m.group("snum") is not None else 1.0
+            per = Per(count=count if count is not None else 1.0, unit=m.group("sunit"))
+        else:
+            per = _per_from_tail(tail)
+            if per is None and not tail.strip() and clause_start > 0:
+                # "每少1次,扣1分": the per phrase is the whole previous clause.
+                prev_start = layout.clause_start(clause_start - 1)
+                prev = t[prev_start : clause_start - 1]
+                if _PER_CLAUSE_ALONE.match(prev):
+                    per = _per_from_tail(prev)
+                    text_start = prev_start
+        found.append(_Found(m.start(), m.end(), kind, points, per, cap, text_start))
+        end = m.end()
+        allowed = {"、", ",", "和", "或"} if _LIST_CUE.search(tail) else {"、"}
+        while (item := _LIST_ITEM.match(masked, end)) is not None and item.group("sep") in allowed:
+            value = _number(item.group("amt"))
+            if value is None:
+                break
+            found.append(_Found(item.start("amt"), item.end(), kind, value, per, None, text_start))
+            end = item.end()
+        taken.append((m.start(), end))
+    return found
+
+
+def _caps(t: str, item_pts: float | None) -> tuple[list[tuple[int, int, RuleKind | None, float | None]], str]:
+    """Cap phrases as (start, end, kind, value), and the text with them blanked out.
+
+    Blanking keeps "最多扣5分" from also being read as a deduction of 5.
+    """
+    caps: list[tuple[int, int, RuleKind | None, float | None]] = []
+    spans: list[tuple[int, int]] = []
+    for pattern in _CAPS:
+        for m in pattern.finditer(t):
+            if any(m.start() < e and s < m.end() for s, e in spans):
+                continue
+            groups = m.groupdict()
+            verb = groups.get("verb")
+            kind: RuleKind | None = None if verb is None else ("bonus" if verb == "加" else "deduct")
+            if "num" not in groups and "num2" not in groups:
+                value = item_pts  # "扣完为止": as much as the item is worth
+            else:
+                value = _number(groups.get("num") or groups.get("num2"))
+                if value is None:
+                    continue
+            caps.append((m.start(), m.end(), kind, value))
+            spans.append((m.start(), m.end()))
+    masked = list(t)
+    for s, e in spans:
+        masked[s:e] = "\x00" * (e - s)
+    return sorted(caps), "".join(masked)
+
+
+def _attach_caps(
+    found: list[_Found],
+    caps: list[tuple[int, int, RuleKind | None, float | None]],
+    layout: _Layout,
+) -> list[_Found]:
+    """Attach each cap to the deductions (or bonuses) of its sentence.
+
+    A cap in a sentence of its own ("每少1次扣1分;扣完为止") binds the nearest earlier sentence that
+    has such rules. A numeric cap with nothing to bind states a rule of unknown size ("最高加3分").
+    """
+    extra: list[_Found] = []
+    for start, end, kind, value in caps:
+        kinds = {kind} if kind is not None else {"deduct", "bonus"}
+        sentence = layout.sentence(start)
+        targets: list[_Found] = []
+        # Only a cap that names its verb reaches back: a bare "最高不超过3分" may bound something else.
+        for s in range(sentence, -1 if kind is not None else sentence - 1, -1):
+            targets = [f for f in found if f.kind in kinds and layout.sentence(f.start) == s]
+            if targets:
+                break
+        for f in targets:
+            f.cap = _min_cap(f.cap, value)
+        if not targets and kind is not None and value is not None:
+            extra.append(_Found(start, end, kind, None, None, value))
+    return found + extra
+
+
+def _resolve_item_points(t: str, section: SectionKind, given: float | None) -> float | None:
+    # In a scored item the marks are what the item is worth; in a bonus or deduct section they are
+    # the bonus or penalty itself, so only the caller can say what the item is worth there.
+    if given is not None or section != "scored":
+        return None if given is None else float(given)
+    return _sum_marks(_marks(t))
+
+
+def find_rules(text: str, section: SectionKind = "scored", item_points: float | None = None) -> list[Rule]:
+    """The scoring rules an item's text states, in text order.
+
+    ``section`` is the kind of section the item sits in: in a 加分内容 ("bonus") or 扣分内容
+    ("deduct") section a bare "(N分)" mark is itself a bonus or deduction; in an ordinary
+    ("scored") section marks are the item's points and only partial-credit alternatives after the
+    full mark are rules (kind "tier"). ``item_points`` is what the item is worth, used by "不得分"
+    and "扣完为止"; when not given, a scored item's own marks are summed (:func:`item_points`).
+    """
+    t = prepare_for_parsing(text)
+    if not t:
+        return []
+    layout = _Layout(t)
+    item_pts = _resolve_item_points(t, section, item_points)
+    caps, masked = _caps(t, item_pts)
+
+    found = _explicit(t, masked, layout)
+    for m in _NO_SCORE.finditer(masked):
+        found.append(_Found(m.start(), m.end(), "deduct", item_pts))
+    for m in _DISCRETIONARY.finditer(masked):
+        found.append(_Found(m.start(), m.end(), "bonus" if m.group("verb") == "加" else "deduct", None))
+
+    veto_sentences: set[int] = set()
+    for m in _VETO.finditer(masked):
+        if "被" in t[max(0, m.start() - 2) : m.start()] or t.startswith("的", m.end()):
+            continue  # a condition ("被评为不合格的单位扣5分"), not an outcome
+        # "实行一票否决,直接定为不达标" is one veto said twice.
+        sentence = layout.sentence(m.start())
+        if sentence not in veto_sentences:
+            veto_sentences.add(sentence)
+            found.append(_Found(m.start(), m.end(), "veto", None))
+
+    for mark in _marks(t):
+        if section == "scored":
+            if mark.tier:
+                phrase = t[mark.phrase_start : mark.end].strip()
+                found.append(_Found(mark.start, mark.end, "tier", mark.value, text=phrase))
+            continue
+        kind: RuleKind = "deduct" if section == "deduct" else "bonus"
+        # A mark right after an explicit phrase of the section's kind belongs to it: "加5分(5分)" is
+        # one bonus, and "该项不得分(20分)" says how much "不得分" costs.
+        owner = next(
+            (f for f in found if f.kind == kind and f.end <= mark.start and not t[f.end : mark.start].strip()), None
+        )
+        if owner is not None:
+            if owner.points is None:
+                owner.points = mark.value
+            continue
+        tail = t[layout.clause_start(mark.start) : mark.start]
+        found.append(_Found(mark.start, mark.end, kind, mark.value, _per_from_tail(tail)))
+
+    found = _attach_caps(found, caps, layout)
+    found.sort(key=lambda f: f.start)
+    rules: list[Rule] = []
+    for f in found:
+        if f.text is not None:
+            rule_text = f.text
+        else:
+            rule_text = layout.clause_text(f.text_start if f.text_start is not None else f.start, f.end)
+        rules.append(Rule(kind=f.kind, points=f.points, text=rule_text, per=f.per, cap=f.cap))
+    return rules
+
+
+def item_points(text: str) -> float | None:
+    """What an item is worth by its inline marks: the sum of its "(N分)" marks, tiers excepted.
+
+    "工作制度健全(1分)、工作规范有序(1分)、活动有记录(1分)" → 3.0; "完成任务(2分),完成任务数的70%(1分)"
+    → 2.0 (the 70% mark is a partial-credit alternative, not more points); no marks → None.
+    """
+    return _sum_marks(_marks(prepare_for_parsing(text)))

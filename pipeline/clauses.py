@@ -1,0 +1,60 @@
+"""Scoring rules of a document: clauses read from item texts, and 加分/扣分 sections as clauses.
+
+Items of a 加分内容 (bonus) or 扣分内容 (deduction) section are rules that apply to the whole
+document, not scored indicators: they leave the indicator tree and become document clauses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from normalizers.rules import Rule, SectionKind, find_rules
+from pipeline.tree import Draft
+
+_BONUS_SECTION = re.compile(r"加分(内容|项目|项|事项|标准)?$")
+_DEDUCT_SECTION = re.compile(r"(扣分|减分)(内容|项目|项|事项|标准)?$|一票否决")
+_ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[(（][一二三四五六七八九十\d]+[)）])\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseDraft:
+    """A rule found in the text of ``owner`` (None: a rule of the whole document)."""
+
+    owner: Draft | None
+    rule: Rule
+    context: str | None = None
+
+
+def section_kind(name: str) -> SectionKind:
+    title = re.sub(r"[(（].*?[)）]|\s", "", _ENUMERATOR.sub("", name))
+    if _BONUS_SECTION.search(title):
+        return "bonus"
+    if _DEDUCT_SECTION.search(title):
+        return "deduct"
+    return "scored"
+
+
+def _item_text(node: Draft) -> str:
+    return " ".join(part for part in (node.name, node.description) if part)
+
+
+def extract_clauses(roots: list[Draft]) -> tuple[list[Draft], list[ClauseDraft]]:
+    """Split bonus/deduction sections off the tree and read every item's rules.
+
+    Returns the scored roots and the clauses, in document order.
+    """
+    scored: list[Draft] = []
+    clauses: list[ClauseDraft] = []
+    for root in roots:
+        kind = section_kind(root.name)
+        if kind == "scored":
+            scored.append(root)
+            for leaf in root.leaves():
+                clauses.extend(ClauseDraft(leaf, rule) for rule in find_rules(_item_text(leaf), "scored", leaf.points))
+            continue
+        items = [leaf for leaf in root.leaves() if leaf is not root] or [root]
+        for item in items:
+            text = _item_text(item)
+            clauses.extend(ClauseDraft(None, rule, context=text) for rule in find_rules(text, kind, None))
+    return scored, clauses

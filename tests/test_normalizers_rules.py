@@ -1,0 +1,225 @@
+import pytest
+
+from normalizers.rules import Rule, SectionKind, find_rules, item_points
+from schema.records import Per
+
+# Expected rules as (kind, points, per, cap); per as (count, unit).
+Expected = tuple[str, float | None, tuple[float, str] | None, float | None]
+
+
+def _shape(rules: list[Rule]) -> list[Expected]:
+    return [(r.kind, r.points, None if r.per is None else (r.per.count, r.per.unit), r.cap) for r in rules]
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "points", "expected"),
+    [
+        # --- Real items (南昌 2023 考核细则) ---
+        (
+            "4、成立并及时调整老干部工作领导小组(1分),每年召开2次以上老干部工作领导小组会议(1分),少1次扣1分;",
+            "scored",
+            None,
+            [("deduct", 1, (1, "次"), None)],
+        ),
+        (
+            "30、在市级以上电视、报纸、杂志、网路等新闻**上用稿达到10篇以上(3分),少一篇扣0.3分;"
+            "(不含市委老干部局的演示文稿和**);",
+            "scored",
+            None,
+            [("deduct", 0.3, (1, "篇"), None)],
+        ),
+        (
+            "34、完成《老友》杂志征订任务(2分),完成任务数的70%(1分),完成任务数的50%(0.5分)。",
+            "scored",
+            None,
+            [("tier", 1, None, None), ("tier", 0.5, None, None)],
+        ),
+        (
+            "5、认真开展走访慰问活动。在职县区领导亲自走访慰问老干部(1分),坚持春节、高温期间、老干部生病住院及"
+            "家庭发生重大变故时,主要领导或分管领导走访慰问率达100%(4分),少1次扣1分;",
+            "scored",
+            None,
+            [("deduct", 1, (1, "次"), None)],
+        ),
+        (
+            "42、老干部综合工作获省级表彰加5分,获市级表彰加2分;",
+            "bonus",
+            None,
+            [("bonus", 5, None, None), ("bonus", 2, None, None)],
+        ),
+        (
+            "44、老干部工作经验(典型材料)被**、省(含组织部、老干部局)有关会议采用的分别加10分、5分;",
+            "bonus",
+            None,
+            [("bonus", 10, None, None), ("bonus", 5, None, None)],
+        ),
+        (
+            "45、建立工作有特色,成效明显,市委老干部局将其经验向全市推广加2分,若召开现场会另加3分;",
+            "bonus",
+            None,
+            [("bonus", 2, None, None), ("bonus", 3, None, None)],
+        ),
+        (
+            "46、被中组部《组工资讯》、《老干部工作情况交流》采用资讯加5分,被省老干部局《老友》采用资讯、"
+            "宣传文章1篇加4分;在中国老年报发表文章1篇加2分;",
+            "bonus",
+            None,
+            [("bonus", 5, None, None), ("bonus", 4, (1, "篇"), None), ("bonus", 2, (1, "篇"), None)],
+        ),
+        (
+            "47、老干部调研文章获市局优秀加1分,获省局优秀加2分。",
+            "bonus",
+            None,
+            [("bonus", 1, None, None), ("bonus", 2, None, None)],
+        ),
+        ("48、因工作不到位,引发老干部集体上访(5人及以上)(50分);", "deduct", None, [("deduct", 50, None, None)]),
+        ("49、因工作不到位,引发老干部**事故(直接定为不达标);", "deduct", None, [("veto", None, None, None)]),
+        ("50、老干部工作人员发生违法乱纪行为(20分)。", "deduct", None, [("deduct", 20, None, None)]),
+        ("33、老干部资讯库专人负责(0.5分),有专用的办公装置及时提供准确资讯(0.5分);", "scored", None, []),
+        ("8、建立离退休干部理论学习、阅读档案、通报情况、走访慰问等制度;", "scored", None, []),
+        # "有所增加(2分)" is a requirement worth 2 points, not a bonus.
+        ("10、扩大离退休干部党组织覆盖面,离退休干部党支部数有所增加(2分);", "scored", None, []),
+        # --- Deductions ---
+        ("少1次扣1分", "scored", None, [("deduct", 1, (1, "次"), None)]),
+        ("每少一篇扣0.3分", "scored", None, [("deduct", 0.3, (1, "篇"), None)]),
+        ("少一篇扣0.3分", "scored", None, [("deduct", 0.3, (1, "篇"), None)]),
+        ("每少两次扣一分", "scored", None, [("deduct", 1, (2, "次"), None)]),
+        ("每出现一例扣2分", "scored", None, [("deduct", 2, (1, "例"), None)]),
+        ("未上报每件扣10分", "scored", None, [("deduct", 10, (1, "件"), None)]),
+        ("每缺1项扣0.5分", "scored", None, [("deduct", 0.5, (1, "项"), None)]),
+        ("每低1个百分点扣0.5分", "scored", None, [("deduct", 0.5, (1, "个百分点"), None)]),
+        ("扣0.5分/次", "scored", None, [("deduct", 0.5, (1, "次"), None)]),
+        ("每少1次,扣1分", "scored", None, [("deduct", 1, (1, "次"), None)]),
+        ("扣2分", "scored", None, [("deduct", 2, None, None)]),
+        ("少１次扣１分；", "scored", None, [("deduct", 1, (1, "次"), None)]),
+        # Thresholds, not occurrences: the count is what must be reached.
+        ("少于3次扣1分", "scored", None, [("deduct", 1, None, None)]),
+        ("满意率低于90%扣2分", "scored", None, [("deduct", 2, None, None)]),
+        ("分别扣2分、1分", "scored", None, [("deduct", 2, None, None), ("deduct", 1, None, None)]),
+        ("未建立的不得分", "scored", None, [("deduct", None, None, None)]),
+        ("未建立的不得分", "scored", 3, [("deduct", 3, None, None)]),
+        # Without an explicit item_points a scored item's marks say what it is worth.
+        ("建立台账(2分),未建立的不得分", "scored", None, [("deduct", 2, None, None)]),
+        ("酌情扣分", "scored", None, [("deduct", None, None, None)]),
+        ("酌情扣1-3分", "scored", None, [("deduct", None, None, 3)]),
+        # --- Caps ---
+        ("每少1次扣1分,扣完为止", "scored", None, [("deduct", 1, (1, "次"), None)]),
+        ("每少1次扣1分，扣完为止", "scored", 5, [("deduct", 1, (1, "次"), 5)]),
+        ("召开会议(4分),每少1次扣1分,扣完为止", "scored", None, [("deduct", 1, (1, "次"), 4)]),
+        ("每少1次扣1分;扣完为止", "scored", 6, [("deduct", 1, (1, "次"), 6)]),
+        ("每项扣1分,最多扣5分", "scored", None, [("deduct", 1, (1, "项"), 5)]),
+        ("少1次扣1分,扣满5分为止", "scored", None, [("deduct", 1, (1, "次"), 5)]),
+        ("每发现一次扣1分,最高扣5分", "scored", None, [("deduct", 1, (1, "次"), 5)]),
+        ("每次扣2分,5分扣完为止", "scored", None, [("deduct", 2, (1, "次"), 5)]),
+        ("少1次扣1分,扣完为止,最多扣5分", "scored", 10, [("deduct", 1, (1, "次"), 5)]),
+        ("每篇加2分,最高加3分", "scored", None, [("bonus", 2, (1, "篇"), 3)]),
+        ("酌情扣分,最多扣5分", "scored", None, [("deduct", None, None, 5)]),
+        ("获得表彰的最高加3分", "bonus", None, [("bonus", None, None, 3)]),
+        (
+            "每少1次扣1分,最多扣5分;每篇加1分,最高不超过3分",
+            "scored",
+            None,
+            [("deduct", 1, (1, "次"), 5), ("bonus", 1, (1, "篇"), 3)],
+        ),
+        # --- Bonuses ---
+        ("获省级表彰加5分", "scored", None, [("bonus", 5, None, None)]),
+        ("若召开现场会另加3分", "bonus", None, [("bonus", 3, None, None)]),
+        ("发表文章1篇加4分", "bonus", None, [("bonus", 4, (1, "篇"), None)]),
+        ("每篇加2分", "bonus", None, [("bonus", 2, (1, "篇"), None)]),
+        ("分别加10分、5分", "bonus", None, [("bonus", 10, None, None), ("bonus", 5, None, None)]),
+        ("参加培训加2分", "scored", None, [("bonus", 2, None, None)]),
+        ("获省级表彰(5分)", "bonus", None, [("bonus", 5, None, None)]),
+        # The mark repeats the explicit amount: one bonus.
+        ("获省级表彰加5分(5分)", "bonus", None, [("bonus", 5, None, None)]),
+        ("加分内容", "bonus", None, []),
+        # --- Vetoes ---
+        ("直接定为不达标", "scored", None, [("veto", None, None, None)]),
+        ("一票否决", "scored", None, [("veto", None, None, None)]),
+        ("发生重大责任事故的,实行一票否决", "scored", None, [("veto", None, None, None)]),
+        ("发生安全事故的,直接评为不合格", "scored", None, [("veto", None, None, None)]),
+        ("弄虚作假的,取消评优资格", "scored", None, [("veto", None, None, None)]),
+        # One veto stated twice in a sentence is one rule.
+        ("实行一票否决,直接定为不达标", "scored", None, [("veto", None, None, None)]),
+        # A condition, not an outcome.
+        ("被评为不合格的单位扣5分", "scored", None, [("deduct", 5, None, None)]),
+        # --- Tiers ---
+        (
+            "完成任务(2分),基本完成(1分),部分完成(0.5分)",
+            "scored",
+            None,
+            [("tier", 1, None, None), ("tier", 0.5, None, None)],
+        ),
+        ("完成任务(2分),完成一半(1分)", "scored", None, [("tier", 1, None, None)]),
+        ("完成任务(2分),完成半数(1分)", "scored", None, [("tier", 1, None, None)]),
+        ("完成任务数的70%(1分)", "scored", None, []),  # a first mark is never a tier
+        ("按时报送年度工作安排或要点(1分),半年工作总结(1分)和年终工作总结(1分);", "scored", None, []),
+        # Worth more than the mark before it: a second requirement, not a lesser alternative.
+        ("建立台账(1分),满意率达95%(2分)", "scored", None, []),
+        # Tiers belong to scored sections only.
+        ("完成任务(2分),完成任务数的70%(1分)", "bonus", None, [("bonus", 2, None, None), ("bonus", 1, None, None)]),
+        # --- Deduct sections ---
+        ("该项不得分(20分)", "deduct", None, [("deduct", 20, None, None)]),
+        ("每发生一起(10分)", "deduct", None, [("deduct", 10, (1, "起"), None)]),
+        ("扣分内容", "deduct", None, []),
+        ("", "scored", None, []),
+    ],
+)
+def test_find_rules(text: str, section: SectionKind, points: float | None, expected: list[Expected]) -> None:
+    assert _shape(find_rules(text, section, points)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        ("4、成立老干部工作领导小组(1分),每年召开2次以上会议(1分),少1次扣1分;", "scored", ["少1次扣1分"]),
+        (
+            "34、完成《老友》杂志征订任务(2分),完成任务数的70%(1分),完成任务数的50%(0.5分)。",
+            "scored",
+            ["完成任务数的70%(1分)", "完成任务数的50%(0.5分)"],
+        ),
+        (
+            "42、老干部综合工作获省级表彰加5分,获市级表彰加2分;",
+            "bonus",
+            ["老干部综合工作获省级表彰加5分", "获市级表彰加2分"],
+        ),
+        # Punctuation inside brackets does not cut the clause.
+        (
+            "采用的(含组织部,老干部局)分别加10分、5分",
+            "bonus",
+            ["采用的(含组织部,老干部局)分别加10分、5分"] * 2,
+        ),
+        ("49、因工作不到位,引发老干部**事故(直接定为不达标);", "deduct", ["引发老干部**事故(直接定为不达标)"]),
+        ("每少1次,扣1分", "scored", ["每少1次,扣1分"]),
+    ],
+)
+def test_find_rules_text(text: str, section: SectionKind, expected: list[str]) -> None:
+    assert [r.text for r in find_rules(text, section)] == expected
+
+
+def test_rule_fields() -> None:
+    assert find_rules("少1次扣1分,扣完为止", item_points=2) == [
+        Rule(kind="deduct", points=1.0, text="少1次扣1分", per=Per(count=1, unit="次"), cap=2.0)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工作制度健全(1分)、工作规范有序(1分)、活动有记录(1分);", 3.0),
+        ("34、完成《老友》杂志征订任务(2分),完成任务数的70%(1分),完成任务数的50%(0.5分)。", 2.0),
+        (
+            "建立、健全老干部信访工作制度(0.5分),对老干部来信来访有登记,有回复(0.5分),信访诉求能得到妥善处臵(0.5分);",
+            1.5,
+        ),
+        ("信访诉求能得到妥善处臵(0.5\n分);有登记(0.5 分)", 1.0),
+        ("无老干部越级上访、集体上访、联名上访(1.5分)。", 1.5),
+        ("基本待遇（２分）", 2.0),
+        ("完成任务(2分),基本完成(1分)", 2.0),
+        ("5、走访慰问老干部(1分),走访慰问率达100%(4分),少1次扣1分;", 5.0),
+        ("少1次扣1分", None),
+        ("建立离退休干部理论学习等制度;", None),
+        ("", None),
+    ],
+)
+def test_item_points(text: str, expected: float | None) -> None:
+    assert item_points(text) == expected
