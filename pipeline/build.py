@@ -99,12 +99,12 @@ def _numbered_roots(paragraphs: list[Paragraph]) -> list[Draft]:
     if result is None:
         return []
     roots: list[Draft] = []
-    for name, total, items in result.sections:
-        if not name:
-            roots.extend(items)
+    for numbered in result.sections:
+        if not numbered.name:
+            roots.extend(numbered.items)
             continue
-        section = Draft(name=name, points=total)
-        section.children.extend(items)
+        section = Draft(name=numbered.name, name_original=numbered.name_original, points=numbered.total)
+        section.children.extend(numbered.items)
         roots.append(section)
     return roots
 

@@ -35,6 +35,7 @@ _CHUNK = re.compile(r"(?P<lead>[;；,，。]*)(?P<fragment>.+?)(?P<tail>(?<![\d(
 # A points mark broken by interleaved text: "(0.5" … "分)".
 _OPEN_MARK = re.compile(r"[(（]\s*\d+(?:\.\d+)?(?![\d.]|\s*分)")
 _ORPHAN_CLOSE = re.compile(r"(?<![\d\s(（])分[)）]")
+_ANY_ITEM = re.compile(r"(?<![\d.])\d+\s*[、．.](?!\d)")
 _PUNCT = re.compile(r"[，,。；;：:、！？!?]")
 _NUMERALS = "一二三四五六七八九十"
 _MIN_ITEMS = 3
@@ -62,6 +63,7 @@ class _Section:
     numeral: str  # as printed: 一, 十二
     name: str
     offset: int  # where the title stood in the cleaned stream
+    name_original: str = ""
     total: float | None = None
     total_adjacent: bool = False  # the total followed the title text directly (clean layout)
     open: bool = True  # still collecting fragments
@@ -73,12 +75,21 @@ class _Item:
     start: int  # offset of the enumerator in the cleaned stream
     body_start: int
     text: str = ""
+    original: str = ""
     points: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NumberedSection:
+    name: str  # "" for items under no section
+    name_original: str | None
+    total: float | None
+    items: list[Draft]
 
 
 @dataclass
 class NumberedResult:
-    sections: list[tuple[str, float | None, list[Draft]]] = field(default_factory=list)
+    sections: list[NumberedSection] = field(default_factory=list)
     interleaved: bool = False
 
 
@@ -100,21 +111,36 @@ def _is_fragment(text: str, width: int | None) -> bool:
 
 
 class _Stream:
-    """The cleaned text (titles, fragments and junk removed) with section positions."""
+    """The cleaned text (titles, fragments and junk removed) with section positions.
 
-    def __init__(self, lines: list[str]) -> None:
+    The original (pre-conversion) text is cut the same way, span for span, so item and section
+    names can keep their original script; a line whose conversion changed its length keeps the
+    converted text in both.
+    """
+
+    def __init__(self, lines: list[str], originals: list[str]) -> None:
         self.width = _title_width(lines)
         self.parts: list[str] = []
+        self.original_parts: list[str] = []
         self.length = 0
         self.sections: list[_Section] = []
         self.interleaved = False
-        for line in lines:
-            self._read_line(line)
+        self._line = self._original = ""
+        for line, original in zip(lines, originals, strict=True):
+            self._line, self._original = line, original if len(original) == len(line) else line
+            self._read_line()
         self.text = "".join(self.parts)
+        self.original_text = "".join(self.original_parts)
 
-    def _emit(self, text: str) -> None:
-        self.parts.append(text)
-        self.length += len(text)
+    def _keep(self, start: int, end: int) -> None:
+        self.parts.append(self._line[start:end])
+        self.original_parts.append(self._original[start:end])
+        self.length += end - start
+
+    def _newline(self) -> None:
+        self.parts.append("\n")
+        self.original_parts.append("\n")
+        self.length += 1
 
     def _open_section(self) -> _Section | None:
         return next((s for s in reversed(self.sections) if s.open), None)
@@ -130,7 +156,8 @@ class _Stream:
             self.interleaved = True
         return True
 
-    def _read_line(self, line: str) -> None:
+    def _read_line(self) -> None:
+        line = self._line
         stripped = line.strip()
         if not stripped or _DIGIT_RUN.match(stripped) or _HEADER_WORDS.match(stripped):
             return
@@ -139,52 +166,67 @@ class _Stream:
             expected = len(self.sections) + 1
             if _numeral_value(match.group(1)) != expected:
                 continue
-            self._read_text(line[position:match.start()], line_start=position == 0)
-            if match.start() > 0 and line[:match.start()].strip():
+            self._read_text(position, match.start(), line_start=position == 0)
+            if match.start() > 0 and line[: match.start()].strip():
                 self.interleaved = True  # a title glued after item text: flattened columns
-            position = self._read_title(line, match)
-        self._read_text(line[position:], line_start=position == 0)
-        self._emit("\n")
+            position = self._read_title(match)
+        self._read_text(position, len(line), line_start=position == 0)
+        self._newline()
 
-    def _read_title(self, line: str, match: re.Match[str]) -> int:
-        rest = line[match.end():]
-        item = re.search(r"(?<![\d.])\d+\s*[、．.](?!\d)", rest)
-        end = item.start() if item else len(rest)
-        first_total = _TOTAL.search(rest, 0, end)
+    def _read_title(self, match: re.Match[str]) -> int:
+        """Cut a section title (and a total right after it) out of the line; return where it ends."""
+        line, begin = self._line, match.end()
+        item = _ANY_ITEM.search(line, begin)
+        end = item.start() if item else len(line)
+        first_total = _TOTAL.search(line, begin, end)
         if first_total:
             end = first_total.start()
-        if self.width and len(match.group(0)) + end > self.width:
+        if self.width and len(match.group(0)) + end - begin > self.width:
             # Longer than the section column: the rest of the line is item text it was glued to.
-            end = max(0, self.width - len(match.group(0)))
+            end = begin + max(0, self.width - len(match.group(0)))
             self.interleaved = True
-        section = _Section(len(self.sections) + 1, match.group(1), rest[:end].strip(), offset=self.length)
+        section = _Section(len(self.sections) + 1, match.group(1), line[begin:end].strip(), offset=self.length,
+                           name_original=self._original[begin:end].strip())
         self.sections.append(section)
-        total = _TOTAL.match(rest, end)
+        total = _TOTAL.match(line, end)
         if total:
             self._take_total(total.group(1), adjacent=True)
             end = total.end()
-        return match.end() + end
+        return end
 
-    def _read_text(self, text: str, line_start: bool) -> None:
-        if not text.strip():
+    def _read_text(self, start: int, end: int, line_start: bool) -> None:
+        line = self._line
+        if not line[start:end].strip():
             return
-        item = re.search(r"(?<![\d.])\d+\s*[、．.](?!\d)", text)
-        head = text[: item.start()] if item else text
+        item = _ANY_ITEM.search(line, start, end)
+        head_end = item.start() if item else end
+        head = line[start:head_end]
+        head_start = start + len(head) - len(head.lstrip())
+        head_stop = head_end - (len(head) - len(head.rstrip()))
+        spans = [(start, end)]
         section = self._open_section()
-        chunk = _CHUNK.fullmatch(head.strip())
+        chunk = _CHUNK.fullmatch(line, head_start, head_stop) if head_start < head_stop else None
         if line_start and section is not None and chunk and _is_fragment(chunk["fragment"], self.width):
             # A short unpunctuated chunk at a line start continues the open section title; item
             # punctuation before it and the end of a mark broken around it stay with the items.
-            total = _TOTAL.search(chunk["fragment"])
-            section.name += _TOTAL.sub("", chunk["fragment"]).strip()
+            fragment = slice(chunk.start("fragment"), chunk.end("fragment"))
+            total = _TOTAL.search(line[fragment])
+            section.name += _TOTAL.sub("", line[fragment]).strip()
+            section.name_original += _TOTAL.sub("", self._original[fragment]).strip()
             self.interleaved = True
             if total:
                 self._take_total(total.group(1), adjacent=False)
-            text = chunk["lead"] + (chunk["tail"] or "") + text[len(head):]
-        trailing = _TRAILING_TOTAL.search(text.rstrip())
+            spans = [chunk.span("lead")]
+            if chunk["tail"]:
+                spans.append(chunk.span("tail"))
+            spans.append((head_end, end))
+        last_start, last_end = spans[-1]
+        segment = line[last_start:last_end].rstrip()
+        trailing = _TRAILING_TOTAL.search(segment)
         if trailing and self._take_total(trailing.group(1), adjacent=False):
-            text = text.rstrip()[: trailing.start()]
-        self._emit(text)
+            spans[-1] = (last_start, last_start + trailing.start())
+        for span_start, span_end in spans:
+            self._keep(span_start, span_end)
 
 
 def _find_items(text: str) -> list[_Item]:
@@ -204,19 +246,24 @@ def _find_items(text: str) -> list[_Item]:
     return items
 
 
-def _item_texts(text: str, items: list[_Item]) -> None:
+def _item_texts(stream: _Stream, items: list[_Item]) -> None:
     starts = sorted(i.start for i in items)
     for item in items:
         following = [s for s in starts if s > item.start]
         if following:
-            body = text[item.body_start: following[0]]
+            end = following[0]
         else:
             # The last item ends with the first line that ends a sentence: what follows is not it.
-            body = text[item.body_start:]
-            end = re.search(r"[。；;]\s*\n", body)
-            body = body[: end.end()] if end else body.split("\n", 1)[0]
-        item.text = _repair_marks(re.sub(r"\s*\n\s*", "", body).strip())
+            tail = stream.text[item.body_start:]
+            sentence = re.search(r"[。；;]\s*\n", tail)
+            end = item.body_start + (sentence.end() if sentence else len(tail.split("\n", 1)[0]))
+        item.text = _clean_item(stream.text[item.body_start: end])
+        item.original = _clean_item(stream.original_text[item.body_start: end])
         item.points = item_points(item.text)
+
+
+def _clean_item(body: str) -> str:
+    return _repair_marks(re.sub(r"\s*\n\s*", "", body).strip())
 
 
 def _repair_marks(text: str) -> str:
@@ -274,23 +321,28 @@ def _assign(items: list[_Item], sections: list[_Section], interleaved: bool) -> 
 
 def numbered_items(paragraphs: list[Paragraph]) -> NumberedResult | None:
     """Sections and items of a rules document written as text, or None if it is not one."""
-    stream = _Stream([p.text for p in paragraphs])
+    stream = _Stream([p.text for p in paragraphs], [p.source_text for p in paragraphs])
     items = _find_items(stream.text)
     if len(items) < _MIN_ITEMS:
         return None
-    _item_texts(stream.text, items)
+    _item_texts(stream, items)
     with_rules = sum(1 for i in items if i.points is not None or re.search(r"[扣加]\s*\d", i.text))
     if with_rules * 2 < len(items):
         return None  # a numbered list without points is prose, not a rules table
     result = NumberedResult(interleaved=stream.interleaved)
     sections = [s for s in stream.sections if s.offset <= max(i.start for i in items)]
     if not sections:
-        result.sections.append(("", None, [_draft(i) for i in items]))
+        result.sections.append(NumberedSection("", None, None, [_draft(i) for i in items]))
         return result
     for section, members in zip(sections, _assign(items, sections, stream.interleaved), strict=True):
-        result.sections.append((f"{section.numeral}、{section.name}", section.total, [_draft(i) for i in members]))
+        name = f"{section.numeral}、{section.name}"
+        original = f"{section.numeral}、{section.name_original}"
+        result.sections.append(
+            NumberedSection(name, original if original != name else None, section.total, [_draft(i) for i in members])
+        )
     return result
 
 
 def _draft(item: _Item) -> Draft:
-    return Draft(name=f"{item.number}、{item.text}", points=item.points)
+    name, original = f"{item.number}、{item.text}", f"{item.number}、{item.original}"
+    return Draft(name=name, name_original=original if original != name else None, points=item.points)

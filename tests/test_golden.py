@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ from pipeline.extract import extract_file
 from schema.records import Extraction, Indicator
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
-TABLE_DOCUMENTS = [
+DOCUMENTS = [
+    "nanchang-kaohe-2023.pdf",
+    "nanchang-kaohe-2023.txt",
     "zaozhuang-laoganbu-2022.txt",
     "zaozhuang-laoganbu-2022.pdf",
     "zaozhuang-fulian-2022.txt",
@@ -64,7 +67,7 @@ def _truth(name: str) -> dict:
     return json.loads((CORPUS / "truth" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module", params=TABLE_DOCUMENTS)
+@pytest.fixture(scope="module", params=DOCUMENTS)
 def golden(request: pytest.FixtureRequest) -> tuple[dict, Extraction]:
     return _truth(request.param), extract_file(CORPUS / "raw" / request.param)
 
@@ -82,6 +85,13 @@ def test_leaves_match_truth_one_to_one(golden: tuple[dict, Extraction]) -> None:
             assert leaf.target is not None, leaf.name
             assert leaf.target.op == expected["target"]["op"]
             assert leaf.target.value == pytest.approx(expected["target"]["value"])
+
+
+def test_clauses_match_truth(golden: tuple[dict, Extraction]) -> None:
+    truth, extraction = golden
+    expected = Counter((c["kind"], c["points"], c.get("per_unit")) for c in truth["clauses"])
+    found = Counter((c.kind, c.points, c.per.unit if c.per else None) for c in extraction.clauses)
+    assert found == expected
 
 
 def test_document_fields_match_truth(golden: tuple[dict, Extraction]) -> None:
