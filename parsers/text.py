@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,8 +116,28 @@ def _join_fragment(previous: list[str], fragment: list[str]) -> list[str]:
 
 def _row_table(lines: list[tuple[str, bool]]) -> Table:
     builder = _RowBuilder()
-    for line, after_blank in lines:
-        cells = line.split("\t")
+    split = [(line.split("\t"), after_blank) for line, after_blank in lines]
+    widths = Counter(len(cells) for cells, _ in split if len(cells) > 1)
+    width = widths.most_common(1)[0][0] if widths else 0
+    index = 0
+    while index < len(split):
+        cells, after_blank = split[index]
+        # A cell with a line break splits its row over two lines: "…\t开展课程" + "次数\t≥150\t10".
+        while (
+            index + 1 < len(split)
+            and not split[index + 1][1]
+            and 1 < len(cells) < width
+            and len(cells) + len(split[index + 1][0]) - 1 == width
+        ):
+            following = split[index + 1][0]
+            cells = [*cells[:-1], f"{cells[-1]}\n{following[0]}", *following[1:]]
+            index += 1
+        index += 1
+        if builder.rows and len(cells) == 1 and not after_blank:
+            # A line without tabs right under a row: the row's last cell wrapped.
+            previous = builder.rows[-1]
+            previous[-1] = f"{previous[-1]}\n{cells[0]}" if previous[-1] else cells[0]
+            continue
         if builder.rows and after_blank and _is_fragment(cells, builder.rows[-1]):
             builder.rows[-1] = _join_fragment(builder.rows[-1], cells)
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.clauses import ClauseDraft, extract_clauses
-from pipeline.indicators import table_indicators
+from pipeline.indicators import TableResult, table_indicators
 from pipeline.inline import inline_indicators
 from pipeline.metadata import document_fields, funds_facts
 from pipeline.numbered import numbered_items
@@ -13,12 +13,15 @@ from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragra
 
 
 def _total_points(roots: list[Draft], facts: list[Fact]) -> float | None:
-    """The declared total (a 总分 row) or else the sum of the top-level points, where stated."""
+    """The declared total (a 总分 row), else the sum of the top-level points, else of the leaves'."""
     declared = next((f.value for f in facts if f.name == "total_points"), None)
     if declared is not None:
         return declared
     stated = [r.points for r in roots if r.points is not None]
-    return sum(stated) if stated else None
+    if stated:
+        return sum(stated)
+    leaves = [leaf.points for root in roots for leaf in root.leaves() if leaf.points is not None]
+    return sum(leaves) if leaves else None
 
 
 def build(doc: ParsedDocument, sha256: str) -> Extraction:
@@ -30,8 +33,12 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
     preamble_rows: list[tuple[Cell, ...]] = []
     pending_paragraphs: list[Paragraph] = []
     seen_indicator_table = False
+    previous: TableResult | None = None
 
     def flush_paragraphs() -> None:
+        nonlocal previous
+        if any(len(p.text) > 40 for p in pending_paragraphs):
+            previous = None  # running text between two tables: the second one starts afresh
         roots.extend(inline_indicators(pending_paragraphs))
         roots.extend(_numbered_roots(pending_paragraphs))
         pending_paragraphs.clear()
@@ -43,7 +50,8 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
                 lines_before_table.append(block)
             continue
         flush_paragraphs()
-        result = table_indicators(block)
+        result = table_indicators(block, previous)
+        previous = result if result.header is not None else None
         facts.extend(result.facts)
         if not seen_indicator_table:
             preamble_rows.extend(result.preamble)

@@ -33,9 +33,10 @@ _HEADER_ROLES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
         (r"指标值确定依据|确定依据|指标值设定依据", Role.BASIS),
         (r"(年度|预期|计划)?(指标值|目标值)(\(.*\))?", Role.TARGET),
         (r"(实际)?完成值|(实际)?完成情况|进度情况|完成进度|全年实际值|实际值|执行情况", Role.ACTUAL),
-        (r"未完成原因|偏差原因(分析)?|原因分析|未完成原因分析", Role.REASON),
+        (r"未完成原因|偏差原因(分析)?|原因分析|未完成原因分析|偏差原因分析及改进措施|偏差原因及改进措施", Role.REASON),
         (r"改进措施|整改措施|改进意见", Role.MEASURES),
-        (r"分值(权重)?|权重(分值)?|标准分(值)?|各项分值|满分|分数|基础分|指标分值|权重分|赋分|总分值", Role.POINTS),
+        (r"分值(权重)?|权重(分值)?|标准分(值)?|各项分值|满分(值)?|分数|基础分|指标(分值|权重)|权重分|赋分|总分值|"
+         r"考核分值|评分分值|计分|应得分", Role.POINTS),
         (r"(自评|考核|实际|评价|考评)?得分|评分", Role.SCORE),
         (r"(考核|评价|工作)?(项目|专案|类别|维度|板块)|指标类别|考核类型", Role.SECTION),
         (r"任务要点(名称)?|(考核|绩效|评价)?指标(名称)?|工作任务|任务(名称)?|重点工作|考核事项|工作事项", Role.NAME),
@@ -53,8 +54,10 @@ _HIERARCHY = (Role.LEVEL, Role.SECTION, Role.NAME, Role.CONTENT)
 
 
 def header_key(text: str) -> str:
-    """Header text as compared: width folded, without whitespace (headers wrap: '分值\\n权重')."""
-    return re.sub(r"\s+", "", fold_width(text))
+    """Header text as compared: width folded, without whitespace (headers wrap: '分值\\n权重') and
+    without a trailing unit or note in parentheses ('分值(分)', '权重(%)', '全年预算数(A)')."""
+    key = re.sub(r"\s+", "", fold_width(text))
+    return re.sub(r"(?<=.)\([^()]*\)$", "", key)
 
 
 def role_of(text: str) -> Role | None:
@@ -85,6 +88,9 @@ class HeaderMap:
     def first(self, role: Role) -> int | None:
         return next((c.index for c in self.columns if c.role is role), None)
 
+    def all(self, role: Role) -> list[int]:
+        return [c.index for c in self.columns if c.role is role]
+
     @property
     def hierarchy(self) -> tuple[Column, ...]:
         """Hierarchy columns left to right; the last one names the item (the leaf)."""
@@ -104,7 +110,7 @@ def recognise_header(row: tuple[Cell, ...]) -> HeaderMap | None:
         role = role_of(cell.text)
         if role is None:
             continue
-        if role in seen and role not in (Role.LEVEL, Role.SECTION):
+        if role in seen and role not in (Role.LEVEL, Role.SECTION, Role.DESCRIPTION, Role.CONTENT):
             continue  # a second score column (自评得分 then 考核得分): the first is the score
         seen.add(role)
         level = _LEVEL_NUMBER.get(header_key(cell.text)[0]) if role is Role.LEVEL else None
@@ -116,6 +122,11 @@ def recognise_header(row: tuple[Cell, ...]) -> HeaderMap | None:
     )
     if not (has_item and has_detail and len(columns) >= 2):
         return None
+    # With 一级/二级 columns present, an item-like header left of them labels the row block
+    # (绩效指标 | 一级指标 | …), it is not a level of its own.
+    first_level = next((c.index for c in columns if c.role is Role.LEVEL), None)
+    if first_level is not None:
+        columns = [c for c in columns if c.role is Role.LEVEL or c.role not in _HIERARCHY or c.index > first_level]
     # 考核内容 is the item itself unless another column names the item.
     if any(c.role is Role.NAME for c in columns):
         columns = [Column(c.index, Role.DESCRIPTION, c.header) if c.role is Role.CONTENT else c for c in columns]

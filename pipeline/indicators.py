@@ -15,21 +15,24 @@ from normalizers.points import parse_points, split_name_points
 from normalizers.rules import item_points
 from normalizers.targets import parse_target
 from pipeline.columns import HeaderMap, Role, recognise_header
-from pipeline.framework import framework_level
+from pipeline.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_level
 from pipeline.tree import Draft
 from schema.records import Cell, Fact, Table
 
 _TOTALS = re.compile(r"(总分|合计|总计|得分合计|分值合计|总分值|合\s*计|总\s*分)")
 # A cell holding only a figure (points or a score): what re-anchoring looks for.
 _FIGURE = re.compile(r"^\s*\d+(?:\.\d+)?\s*分?\s*$")
+_WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 
 
 @dataclass
 class TableResult:
-    roots: list[Draft] = field(default_factory=list)
+    roots: list[Draft] = field(default_factory=list)  # roots this table opened
     facts: list[Fact] = field(default_factory=list)
     preamble: list[tuple[Cell, ...]] = field(default_factory=list)  # rows above the header
     header: HeaderMap | None = None
+    state: _TreeState | None = None  # open nodes after the last row, for a continuation table
+    continued: bool = False  # the table had no header and continued the previous one
 
 
 def _framework_offset(texts: list[str], header: HeaderMap) -> int | None:
@@ -132,6 +135,23 @@ class _TreeState:
         self.open_nodes = [None] * self.depth
 
 
+def _framework_parent(state: _TreeState, row: _PlacedRow, columns: list[int]) -> str | None:
+    """The level-1 name a row's level-2 framework name implies when its level-1 cell is empty.
+
+    A merged level-1 cell exported as text keeps its name on one (middle) row only, so rows above
+    that one would inherit the previous group: 数量指标 always belongs to 产出指标, 社会效益指标
+    to 效益指标.
+    """
+    levels = {c.level: c.index for c in row.header.columns if c.role is Role.LEVEL}
+    if len(columns) < 2 or columns[0] != levels.get(1) or columns[1] != levels.get(2) or row.at(columns[0]):
+        return None
+    parent = LEVEL2_PARENT.get(re.sub(r"\s+", "", row.at(columns[1])))
+    current = state.open_nodes[0]
+    if parent is None or current is None or _same_name(current.name, parent):
+        return None
+    return parent if re.sub(r"\s+", "", current.name) in LEVEL1_NAMES else None
+
+
 def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft | None:
     """Open or reuse the nodes a row names; return the deepest node this row introduced.
 
@@ -141,9 +161,10 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
     inherited = True
     parent: Draft | None = None
     newest: Draft | None = None
+    implied_level1 = _framework_parent(state, row, columns)
     for depth, column in enumerate(columns):
         is_item_column = depth == len(columns) - 1
-        text = row.at(column)
+        text = row.at(column) or (implied_level1 if depth == 0 and implied_level1 else "")
         current = state.open_nodes[depth]
         if not text:
             if inherited and not is_item_column and current is not None:
@@ -182,23 +203,46 @@ def _is_empty_slot(row: _PlacedRow, item_text: str) -> bool:
     """A form row left blank (e.g. 生态效益指标 with 0 points and nothing else) is not an indicator."""
     if item_text or any(row.role(r) for r in (Role.DESCRIPTION, Role.TARGET, Role.ACTUAL)):
         return False
-    return not parse_points(row.role(Role.POINTS))
+    return not _points(row.role(Role.POINTS))
 
 
-def table_indicators(table: Table) -> TableResult:
-    """Build the indicator trees of one table; rows above its header are returned as preamble."""
+def _continues(table: Table, previous: TableResult | None) -> bool:
+    """A headerless table as wide as the previous indicator table continues it (Word documents
+    often break one table into one per page)."""
+    if previous is None or previous.header is None or previous.state is None or not table.rows:
+        return False
+    return all(len(row) == previous.header.width for row in table.rows)
+
+
+def table_indicators(table: Table, previous: TableResult | None = None) -> TableResult:
+    """Build the indicator trees of one table; rows above its header are returned as preamble.
+
+    ``previous`` is the result of the indicator table just before, which a headerless table of
+    the same width continues: its rows join the same tree.
+    """
     result = TableResult()
     header_index = next((i for i, row in enumerate(table.rows) if recognise_header(row)), None)
-    if header_index is None:
+    if header_index is None and not _continues(table, previous):
         result.preamble = list(table.rows)
         return result
-    header = recognise_header(table.rows[header_index])
-    assert header is not None
+    if header_index is None:
+        assert previous is not None and previous.header is not None and previous.state is not None
+        header, header_index = previous.header, -1
+        header_texts: list[str] = []
+        result.continued = True
+    else:
+        found = recognise_header(table.rows[header_index])
+        assert found is not None
+        header = found
+        result.preamble = list(table.rows[:header_index])
+        header_texts = [c.text for c in table.rows[header_index]]
     result.header = header
-    result.preamble = list(table.rows[:header_index])
-    header_texts = [c.text for c in table.rows[header_index]]
     hierarchy = [c.index for c in header.hierarchy]
     state = _TreeState(depth=len(hierarchy), roots=result.roots)
+    if result.continued and previous is not None and previous.state is not None:
+        state.open_nodes = list(previous.state.open_nodes)
+        state.last_leaf = previous.state.last_leaf
+    result.state = state
 
     for row_number, cells in enumerate(table.rows[header_index + 1 :], start=header_index + 1):
         texts = [c.text for c in cells]
@@ -230,10 +274,20 @@ def _append_description(node: Draft, text: str) -> None:
         node.description = f"{node.description}{text}" if node.description else text
 
 
+def _points(text: str) -> float | None:
+    """A points cell; a weight written as a percentage (权重 "10%") counts as its number."""
+    points = parse_points(text)
+    if points is None and (weight := _WEIGHT.fullmatch(text.strip())):
+        points = float(weight.group(1))
+    return points
+
+
 def _fill(node: Draft, row: _PlacedRow) -> None:
-    node.description = row.role(Role.DESCRIPTION) or None
+    # Several description columns (考核内容 and 评分标准) are kept together, in column order.
+    descriptions = [row.at(c) for c in row.header.all(Role.DESCRIPTION)]
+    node.description = "\n".join(d for d in descriptions if d) or None
     if row.header.first(Role.POINTS) is not None:
-        points = parse_points(row.role(Role.POINTS))
+        points = _points(row.role(Role.POINTS))
         if points is not None:
             node.points = points
     elif node.points is None:

@@ -18,13 +18,14 @@ _ITEM = regex.compile(
     (?:^|(?<=[。；;:：\s]))\d+[、.．]\s*
     (?P<l1>[^－—–\-，,。；;]{{2,12}}){_DASH}
     (?P<l2>[^－—–\-，,。；;]{{2,14}}){_DASH}
-    (?P<name>[^，,。；;]+?)\s*[，,]\s*
-    指标值\s*(?:为|是|[:：])?\s*
+    (?P<name>[^，,。；;:：]+?)\s*[，,:：]\s*
+    (?P<keyword>(?:年度)?(?:指标值|目标值)\s*(?:为|是|[:：])?)?\s*
     (?P<value>[^。；;，,]*?\d(?:[^。；;，,\d]*?\d)*[^。；;，,\d]*?)
     (?=[。；;，,]|\s*$|\s*\d+[、．])
     """,
     regex.VERBOSE,
 )
+_COMPARATOR = regex.compile(r"[≥≤><=＞＜＝]|不少于|不低于|不超过|以上|以下|以内")
 _TRAILING_NOTE = regex.compile(r"^(?P<name>.+?)[（(](?P<note>[^）)]*)[）)]$")
 
 
@@ -32,6 +33,8 @@ def inline_items(paragraph: Paragraph) -> list[tuple[str, str, Draft]]:
     """(level-1 name, level-2 name, leaf) for every inline indicator in the paragraph."""
     items = []
     for match in _ITEM.finditer(paragraph.text):
+        if not match["keyword"] and not (match["l1"].endswith("指标") and _COMPARATOR.search(match["value"])):
+            continue  # without 指标值 only a framework path with a comparison is an indicator
         name = match["name"].strip()
         note = None
         trailing = _TRAILING_NOTE.match(name)

@@ -11,12 +11,15 @@ from normalizers.text import fold_width
 from schema.records import Cell, Fact
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_CHINESE_YEAR = re.compile(r"(二[〇○零Ｏ][一二三四五六七八九〇○零Ｏ]{2})\s*年")
+_CHINESE_DIGITS = str.maketrans("〇○零Ｏ一二三四五六七八九", "0000123456789")
 _SUPERVISOR = re.compile(r"^主管(部门|单位)\s*[:：]\s*(?P<value>.+)$")
 _ORG_LABEL = re.compile(
     r"(?:部门\s*\(单位\)|部门|单位|填报单位|预算单位|项目单位|实施单位|被考核单位|考核对象)\s*(?:名称)?\s*[:：]?\s*$"
 )
 _ORG_INLINE = re.compile(
-    r"(?<!主管)(?:部门\s*\(单位\)|部门|单位|填报单位|预算单位|项目单位|实施单位|被考核单位)\s*(?:名称)?\s*[:：]?\s*"
+    r"(?<!主管)(?:部门\s*\(单位\)|部门|单位|填报单位|预算单位|项目单位|实施单位|被考核单位)\s*(?:名称)?\s*"
+    r"(?:\((?:盖章|签章|公章)\))?\s*[:：]?\s*"
     r"(?P<value>[^\s:：,，。;；]{4,30})"
 )
 _ORG_SUFFIX = re.compile(
@@ -109,10 +112,14 @@ def find_title(lines: list[str], originals: list[str]) -> tuple[str | None, str 
 
 
 def find_year(texts: list[str]) -> int | None:
+    """The first year written as "2023年", "2023 年" or "二〇二三年"."""
     for text in texts:
         match = _YEAR.search(fold_width(text))
         if match:
             return int(match.group(1))
+        chinese = _CHINESE_YEAR.search(text)
+        if chinese:
+            return int(chinese.group(1).translate(_CHINESE_DIGITS))
     return None
 
 

@@ -229,15 +229,25 @@ class _Stream:
             self._keep(span_start, span_end)
 
 
-def _find_items(text: str) -> list[_Item]:
+def _find_items(text: str, section_offsets: list[int]) -> list[_Item]:
     """Items 1, 2, … by numbering continuity; the search for n starts after item n-1, falling
-    back to the whole text for an item printed out of place."""
+    back to the whole text for an item printed out of place. Numbering that starts again at 1
+    after a section title (items numbered per section) continues the list."""
     items: list[_Item] = []
     number = 1
     cursor = 0
     while True:
         pattern = _item_start(number)
-        match = pattern.search(text, cursor) or (pattern.search(text) if items else None)
+        forward = pattern.search(text, cursor)
+        restart = _item_start(1).search(text, cursor) if items else None
+        if (
+            restart is not None
+            and (forward is None or restart.start() < forward.start())
+            and any(cursor <= offset <= restart.start() for offset in section_offsets)
+        ):
+            number, match = 1, restart
+        else:
+            match = forward or (pattern.search(text) if items else None)
         if match is None or any(i.start == match.start() for i in items):
             break
         items.append(_Item(number=number, start=match.start(), body_start=match.end()))
@@ -322,7 +332,7 @@ def _assign(items: list[_Item], sections: list[_Section], interleaved: bool) -> 
 def numbered_items(paragraphs: list[Paragraph]) -> NumberedResult | None:
     """Sections and items of a rules document written as text, or None if it is not one."""
     stream = _Stream([p.text for p in paragraphs], [p.source_text for p in paragraphs])
-    items = _find_items(stream.text)
+    items = _find_items(stream.text, [section.offset for section in stream.sections])
     if len(items) < _MIN_ITEMS:
         return None
     _item_texts(stream, items)

@@ -173,3 +173,115 @@ def test_document_fields_from_surrounding_text() -> None:
     document = build(doc, "0" * 64).document
     assert (document.title, document.organization, document.supervisor, document.year, document.total_points) == (
         "2022 年度服务高质量发展绩效考核工作任务要点", "枣庄市老干部活动中心", "市委老干部局", 2022, 400)
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("分值(分)", Role.POINTS),
+        ("权重（%）", Role.POINTS),
+        ("得分（分）", Role.SCORE),
+        ("偏差原因分析及改进措施", Role.REASON),
+        ("年度指标值(A)", Role.TARGET),
+    ],
+)
+def test_header_units_in_parentheses(header: str, role: Role) -> None:
+    assert role_of(header) is role
+
+
+def test_label_column_left_of_levels_is_not_a_level() -> None:
+    result = table_indicators(_table(
+        ("绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+        ("绩效指标", "产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "10", "10"),
+    ))
+    assert [r.name for r in result.roots] == ["产出指标"]
+    (leaf,) = list(result.roots[0].leaves())
+    assert (leaf.name, leaf.points, leaf.score, leaf.actual) == ("培训人次", 10, 10, "120人次")
+    assert leaf.target is not None and (leaf.target.op, leaf.target.value) == (">=", 100)
+
+
+def test_several_description_columns_are_kept_together() -> None:
+    result = table_indicators(_table(
+        ("考核指标", "考核内容", "评分标准", "权重"),
+        ("党建工作", "落实主体责任", "未落实扣2分", "10%"),
+    ))
+    (leaf,) = result.roots
+    assert (leaf.description, leaf.points) == ("落实主体责任\n未落实扣2分", 10)
+
+
+def test_headerless_table_of_same_width_continues_the_previous_one() -> None:
+    first = table_indicators(_table(
+        ("一级指标", "二级指标", "三级指标", "分值"),
+        ("产出指标", "数量指标", "甲", "5"),
+    ))
+    second = table_indicators(_table(("", "", "乙", "5"), ("效益指标", "社会效益指标", "丙", "10")), first)
+    assert second.continued
+    assert [c.name for c in first.roots[0].children[0].children] == ["甲", "乙"]
+    assert [r.name for r in second.roots] == ["效益指标"]
+    unrelated = table_indicators(_table(("填报人", "联系电话"), ("张三", "123")), first)
+    assert not unrelated.continued and unrelated.roots == []
+
+
+def test_framework_level2_name_implies_its_level1() -> None:
+    # A merged 效益指标 cell exported as text names itself only on a middle row of its block.
+    result = table_indicators(_table(
+        ("一级指标", "二级指标", "三级指标", "分值"),
+        ("产出指标", "数量指标", "甲", "5"),
+        ("", "社会效益指标", "乙", "5"),
+        ("效益指标", "生态效益指标", "丙", "5"),
+    ))
+    assert [(r.name, [c.name for c in r.children]) for r in result.roots] == [
+        ("产出指标", ["数量指标"]), ("效益指标", ["社会效益指标", "生态效益指标"]),
+    ]
+
+
+def test_total_points_falls_back_to_the_leaves() -> None:
+    doc = ParsedDocument(source="a.txt", format="text", blocks=(
+        _table(("考核项目", "考核内容", "分值"), ("党建", "甲", "40"), ("", "乙", "60")),
+    ))
+    assert build(doc, "0" * 64).document.total_points == 100
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1、产出指标－数量指标－开展课程次数，指标值为>＝150。", ("开展课程次数", ">=", 150)),
+        ("1、产出指标-质量指标-培训合格率：≥95%；", ("培训合格率", ">=", 95)),
+        ("2、效益指标－社会效益指标－群众满意度，年度指标值：90%以上。", ("群众满意度", ">=", 90)),
+    ],
+)
+def test_inline_indicator_forms(text: str, expected: tuple[str, str, float]) -> None:
+    (root,) = inline_indicators([Paragraph(text=text)])
+    (leaf,) = list(root.leaves())
+    assert leaf.target is not None
+    assert (leaf.name, leaf.target.op, leaf.target.value) == expected
+
+
+def test_dashed_text_without_a_target_is_not_an_indicator() -> None:
+    assert inline_indicators([Paragraph(text="1、2023年-2024年-2025年规划，分三步实施。")]) == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "year"),
+    [(["2022 年度服务高质量发展绩效考核工作任务要点"], 2022), (["(2021 年)"], 2021),
+     (["二〇二三年度考核细则"], 2023), (["关于考核的通知"], None)],
+)
+def test_find_year(lines: list[str], year: int | None) -> None:
+    from pipeline.metadata import find_year
+
+    assert find_year(lines) == year
+
+
+@pytest.mark.parametrize(
+    ("lines", "organization"),
+    [
+        (["枣庄市老干部活动中心", "2022年度考核要点", "主管部门：市委老干部局"], "枣庄市老干部活动中心"),
+        (["填报单位（盖章）：长沙市望城区老干部服务中心"], "长沙市望城区老干部服务中心"),
+        (["287001中国共产党玉田县委老干部局本级"], "中国共产党玉田县委老干部局"),
+        (["主管部门：枣庄市妇联"], None),
+    ],
+)
+def test_find_organization(lines: list[str], organization: str | None) -> None:
+    from pipeline.metadata import find_organization
+
+    assert find_organization(lines, []) == organization

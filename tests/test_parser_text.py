@@ -99,3 +99,22 @@ def test_corpus_wangcheng_fragments_joined() -> None:
     assert "老干部慰问、避暑及离休干部特需经费健\n康休养费" in cost_row
     assert not any(r[:3] == ["", "", "康休养费"] for r in rows)
     assert doc.encoding == "utf-8"
+
+
+def test_row_layout_cell_with_line_break_is_rejoined() -> None:
+    text = "一级指标\t三级指标\t指标值\t分值\n产出指标\t开展课程\n次数\t≥150\t10\n效益指标\t满意度\t≥90%\t10\n"
+    (table,) = parse_text_string(text)
+    assert isinstance(table, Table)
+    assert [[c.text for c in row] for row in table.rows] == [
+        ["一级指标", "三级指标", "指标值", "分值"],
+        ["产出指标", "开展课程\n次数", "≥150", "10"],
+        ["效益指标", "满意度", "≥90%", "10"],
+    ]
+
+
+def test_row_layout_untabbed_line_continues_the_last_cell() -> None:
+    (table,) = parse_text_string("名称\t完成标准\n甲\t前半句\n后半句。\n乙\t标准\n")
+    assert isinstance(table, Table)
+    assert [[c.text for c in row] for row in table.rows] == [
+        ["名称", "完成标准"], ["甲", "前半句\n后半句。"], ["乙", "标准"],
+    ]

@@ -163,3 +163,19 @@ def test_traditional_input_is_simplified_with_original_kept(name: str) -> None:
     first_item = next(i for i in extraction.indicators if i.level == 2)
     assert "县(区)委" in first_item.name
     assert first_item.name_original is not None and "縣(區)委" in first_item.name_original
+
+
+def test_items_numbered_per_section() -> None:
+    text = """
+    一、党建工作(30分)
+    1.落实主体责任(10分);
+    2.开展主题教育(20分),少1次扣2分;
+    二、业务工作(70分)
+    1.完成年度任务(40分);
+    2.服务对象满意(20分);
+    3.信息报送及时(10分)。
+    """
+    assert _sections(text) == [
+        ("一、党建工作", 30, [("1", 10), ("2", 20)]),
+        ("二、业务工作", 70, [("1", 40), ("2", 20), ("3", 10)]),
+    ]
