@@ -158,3 +158,14 @@ def extract(file: Path, as_json: bool) -> None:
         click.echo(extraction_to_json(extraction))
     else:
         _print_extraction(Console(), file, extraction)
+
+
+def _register_commands() -> None:
+    # Each analyst command lives in its own module under kaohe/commands.
+    from kaohe.commands import db, diff, export, query
+
+    for module in (db, query, export, diff):
+        main.add_command(module.command)
+
+
+_register_commands()

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``kaohe`` CLI beyond ingest/extract, one module each."""
