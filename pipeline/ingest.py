@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +68,7 @@ def _extract_job(path: Path, sha256: str) -> tuple[Extraction | None, str | None
 
 
 Job = tuple[SourceFile, str, str]  # (file, source_path, sha256)
+_WINDOW_PER_WORKER = 4  # files queued per worker: enough to keep every worker busy
 
 
 def _extract_all(jobs: Sequence[Job], workers: int) -> Iterator[tuple[Job, Extraction | None, str | None]]:
@@ -78,18 +79,30 @@ def _extract_all(jobs: Sequence[Job], workers: int) -> Iterator[tuple[Job, Extra
             yield (job, *_extract_job(job[0].path, job[2]))
         return
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
+    pending = iter(jobs)
+    in_flight: dict[Future[tuple[Extraction | None, str | None]], Job] = {}
+
+    def submit_next() -> None:
+        job = next(pending, None)
+        if job is not None:
+            in_flight[pool.submit(_extract_job, job[0].path, job[2])] = job
+
     try:
-        futures: dict[Future[tuple[Extraction | None, str | None]], Job] = {
-            pool.submit(_extract_job, job[0].path, job[2]): job for job in jobs
-        }
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                extraction, error = future.result()
-            except Exception as exc:
-                # The worker died (BrokenProcessPool) or the result could not be sent back.
-                extraction, error = None, failure_reason(exc)
-            yield job, extraction, error
+        # A bounded window of submitted files: memory stays flat however many files there are,
+        # because a result is dropped as soon as it has been loaded.
+        for _ in range(workers * _WINDOW_PER_WORKER):
+            submit_next()
+        while in_flight:
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = in_flight.pop(future)
+                try:
+                    extraction, error = future.result()
+                except Exception as exc:
+                    # The worker died (BrokenProcessPool) or the result could not be sent back.
+                    extraction, error = None, failure_reason(exc)
+                submit_next()
+                yield job, extraction, error
     finally:
         # Also reached when the caller stops early (Ctrl-C): do not wait for queued files.
         pool.shutdown(wait=True, cancel_futures=True)

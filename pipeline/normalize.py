@@ -11,14 +11,22 @@ from dataclasses import replace
 from normalizers.text import detect_script, normalize_text
 from schema.records import Block, Cell, Paragraph, ParsedDocument, Script
 
+# Enough text to tell the script apart; converting the whole document just to look is wasted work.
+_SCRIPT_SAMPLE = 4000
 
-def _all_text(doc: ParsedDocument) -> str:
+
+def _text_sample(doc: ParsedDocument) -> str:
     parts: list[str] = []
+    size = 0
     for block in doc.blocks:
-        if isinstance(block, Paragraph):
-            parts.append(block.text)
-        else:
-            parts.extend(cell.text for row in block.rows for cell in row if not cell.spanned)
+        texts = [block.text] if isinstance(block, Paragraph) else [
+            cell.text for row in block.rows for cell in row if not cell.spanned
+        ]
+        for text in texts:
+            parts.append(text)
+            size += len(text)
+            if size >= _SCRIPT_SAMPLE:
+                return "\n".join(parts)[:_SCRIPT_SAMPLE]
     return "\n".join(parts)
 
 
@@ -45,7 +53,7 @@ def _block(block: Block, script: Script) -> Block:
 
 def normalize(doc: ParsedDocument) -> ParsedDocument:
     """Return the document in simplified script with markup and wrap-whitespace removed."""
-    script = detect_script(_all_text(doc))
+    script = detect_script(_text_sample(doc))
     blocks = tuple(_block(b, script) for b in doc.blocks)
     # Paragraphs that normalize to nothing (bookmark debris, stray tags) carry no content.
     blocks = tuple(b for b in blocks if not (isinstance(b, Paragraph) and not b.text))

@@ -1,0 +1,166 @@
+"""Ingest throughput benchmark: kaohe against raw pdfplumber, one worker against all cores.
+
+    .venv/bin/python bench/benchmark.py --docs 200 [--out bench/results.json]
+
+It builds a corpus of N PDFs from the sample PDFs in data/raw (each copy made unique by a
+trailing PDF comment, so nothing is skipped as unchanged), then measures in one run:
+
+1. baseline: raw pdfplumber ``page.extract_tables()`` over every page of those PDFs, one process;
+2. ``kaohe ingest`` with 1 worker, into a fresh SQLite database;
+3. ``kaohe ingest`` with all cores, into another fresh database;
+4. a re-run of (3) with nothing changed.
+
+It prints pages/s, docs/s, the ratios, peak RSS of the ingest process (and of its worker
+processes), and writes the figures as JSON. Each ingest runs in a subprocess so its memory is
+its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Runs one ingest in a fresh interpreter and reports its own peak RSS and its children's.
+_PROBE = """
+import json, resource, sys, time
+from pathlib import Path
+from pipeline.ingest import ingest
+start = time.perf_counter()
+report = ingest(Path(sys.argv[1]), sys.argv[2], workers=int(sys.argv[3]), progress=False)
+seconds = time.perf_counter() - start
+print(json.dumps({
+    "seconds": seconds,
+    "loaded": len(report.loaded), "skipped": len(report.skipped), "failed": len(report.failed),
+    "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    name: str
+    seconds: float
+    docs: int
+    pages: int
+    rss_self_mb: float | None = None
+    rss_children_mb: float | None = None
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+    @property
+    def docs_per_s(self) -> float:
+        return self.docs / self.seconds if self.seconds else 0.0
+
+
+def _page_count(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def build_corpus(target: Path, count: int) -> tuple[list[Path], int]:
+    """N unique PDF copies of the sample PDFs; returns the files and their total page count."""
+    samples = sorted((ROOT / "data" / "raw").glob("*.pdf"))
+    if not samples:
+        sys.exit("no sample PDFs in data/raw")
+    pages_of = {s: _page_count(s) for s in samples}
+    target.mkdir(parents=True, exist_ok=True)
+    files, pages = [], 0
+    for index in range(count):
+        sample = samples[index % len(samples)]
+        copy = target / f"{sample.stem}-{index:06d}.pdf"
+        # A comment after %%EOF changes the bytes (and the sha256) but not the document.
+        copy.write_bytes(sample.read_bytes() + f"\n% kaohe benchmark copy {index}\n".encode())
+        files.append(copy)
+        pages += pages_of[sample]
+    return files, pages
+
+
+def baseline(files: list[Path], pages: int) -> Run:
+    import pdfplumber
+
+    start = time.perf_counter()
+    for path in files:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_tables()
+                page.close()
+    return Run("pdfplumber extract_tables (baseline)", time.perf_counter() - start, len(files), pages)
+
+
+def ingest(name: str, folder: Path, db_url: str, workers: int, pages: int, docs: int) -> Run:
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(folder), db_url, str(workers)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    if result.returncode != 0:
+        sys.exit(f"{name} failed:\n{result.stderr}")
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    if figures["failed"]:
+        sys.exit(f"{name}: {figures['failed']} files failed")
+    return Run(name, figures["seconds"], docs, pages, round(figures["rss_self_mb"], 1),
+               round(figures["rss_children_mb"], 1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=200, help="documents in the generated corpus")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="'all cores' worker count")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpus and databases")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="kaohe-bench-"))
+    try:
+        files, pages = build_corpus(work / "corpus", args.docs)
+        runs = [baseline(files, pages)]
+        runs.append(ingest("kaohe ingest, 1 worker", work / "corpus", f"sqlite:///{work / 'one.db'}", 1,
+                           pages, len(files)))
+        all_db = f"sqlite:///{work / 'all.db'}"
+        runs.append(ingest(f"kaohe ingest, {args.workers} workers", work / "corpus", all_db, args.workers,
+                           pages, len(files)))
+        runs.append(ingest("re-run, nothing changed", work / "corpus", all_db, args.workers, pages, len(files)))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    base, one, many, rerun = runs
+    ratios = {
+        "one_worker_vs_baseline": round(one.pages_per_s / base.pages_per_s, 3),
+        "all_cores_vs_one_worker": round(many.pages_per_s / one.pages_per_s, 3),
+    }
+    print(f"{'run':38} {'seconds':>8} {'pages/s':>8} {'docs/s':>8} {'RSS MB':>7} {'workers MB':>10}")
+    for run in runs:
+        print(f"{run.name:38} {run.seconds:8.2f} {run.pages_per_s:8.1f} {run.docs_per_s:8.1f} "
+              f"{run.rss_self_mb or 0:7.0f} {run.rss_children_mb or 0:10.0f}")
+    print(f"1 worker / baseline: {ratios['one_worker_vs_baseline']:.2f}x; "
+          f"{args.workers} workers / 1 worker: {ratios['all_cores_vs_one_worker']:.2f}x; "
+          f"re-run of {len(files)} unchanged files: {rerun.seconds:.2f}s")
+    payload = {
+        "docs": len(files), "pages": pages, "cpu_count": os.cpu_count(), "python": platform.python_version(),
+        "runs": [{**asdict(r), "pages_per_s": round(r.pages_per_s, 2), "docs_per_s": round(r.docs_per_s, 2)}
+                 for r in runs],
+        "ratios": ratios,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"figures written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
