@@ -19,6 +19,10 @@ _BRACKETS = "()[]【】〔〕 "
 # "(20分)" / "（0.5 分）", matched on the original text so that names keep their punctuation.
 _MARK = re.compile(r"[(（]\s*(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*分\s*[)）]")
 _MARK_AT_END = re.compile(_MARK.pattern + r"\s*$")
+# A total with extra (bonus) points: "信息报告（23分+10分）" is worth 23, plus up to 10 as a bonus.
+_BASE_PLUS_BONUS_AT_END = re.compile(
+    r"[(（]\s*(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*分\s*[+＋]\s*[0-9０-９.．]+\s*分[^)）]*[)）]\s*$"
+)
 
 
 def _mark_value(num: str) -> float:
@@ -46,7 +50,7 @@ def split_name_points(s: str) -> tuple[str, float | None]:
     Only a mark at the very end counts, and only when it is the text's only mark: a cell such as
     "工作制度健全(1分)、活动有记录(1分)" lists item points, it does not carry a total.
     """
-    m = _MARK_AT_END.search(s)
+    m = _MARK_AT_END.search(s) or _BASE_PLUS_BONUS_AT_END.search(s)
     if m is None or _MARK.search(s, 0, m.start()) is not None:
         return s.strip(), None
     return s[: m.start()].strip(), _mark_value(m.group("num"))

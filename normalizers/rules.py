@@ -45,19 +45,36 @@ class Rule:
 _NUM = rf"(?:{NUMBER_PATTERN}|{CN_SMALL_NUMERAL_PATTERN})"
 
 # Units a per-occurrence count may carry. 分 is left out ("1分扣…" is never a count); % and a few
-# counters for incidents (起, 宗) that the numbers module has no use for are added.
+# counters for incidents (起, 宗, 案) and periods (学年, 季度) that the numbers module has no use for
+# are added.
 _UNITS: tuple[str, ...] = tuple(
     sorted(
-        {*MEASURE_WORDS, "%", "‰", "起", "宗", "回", "遍", "封", "家次", "户次", "篇次", "条次"} - {"分"},
+        {
+            *MEASURE_WORDS,
+            *("%", "‰", "起", "宗", "案", "回", "遍", "封", "家次", "户次", "篇次", "条次", "班次", "批次"),
+            *("学年", "季度", "个月"),
+        }
+        - {"分"},
         key=len,
         reverse=True,
     )
 )
 _UNIT = "(?:" + "|".join(map(re.escape, _UNITS)) + ")"
 _SINGLE_CHAR_UNITS = "".join(re.escape(u) for u in _UNITS if len(u) == 1)
+# Periods: "每年获评先进个人" says how often, not what is counted.
+_PERIOD_UNITS = frozenset({"年", "学年", "季度", "月", "个月", "周", "日", "天", "小时", "分钟"})
+_CN_NUMERAL_CHARS = CN_SMALL_NUMERAL_PATTERN[1:-2]
+# The noun a counted unit may be followed by: "每少一次督导", "每缺一个行业". Han characters only,
+# without 每 or numerals, so that it never swallows another count.
+_NOUN = rf"(?:(?![每{_CN_NUMERAL_CHARS}])[\u4e00-\u9fff]){{0,8}}"
+# Verbs that make "N<unit> <noun>" an occurrence without 每: "出现1例未处理扣2分".
+_OCCURRENCE_VERBS = ("出现", "发现", "发生", "查出", "查实", "存在", "少", "缺", "漏", "多", "有")
+# After the unit these make the count a threshold: "出现2次以上不合格", "1个月内".
+_THRESHOLD_NOUNS = ("以", "及", "或", "之", "内", "左右")
 
 # An amount of points: "1", "0.3", "两", "半", or a range "1-3" (a range is a cap, not a fixed amount).
-_RANGE_SEP = r"(?:-|~|至|到|—|―)"
+# ～ and － fold to ~ and -; the wave dash 〜 (U+301C) and the en dash do not.
+_RANGE_SEP = r"(?:-|~|〜|～|–|至|到|—|―)"
 _AMOUNT = rf"(?P<amt>{_NUM}|半)(?:\s*{_RANGE_SEP}\s*(?P<hi>{_NUM}))?"
 # 分钟 is minutes and 分之 a fraction, never points.
 _POINTS_WORD = r"分(?![钟之])"
@@ -67,8 +84,9 @@ _PER_SUFFIX = rf"(?:\s*/\s*(?P<snum>{_NUM})?\s*(?P<sunit>{_UNIT}))?"
 # not a bonus.
 _EXPLICIT_TAIL = rf"\s*{_AMOUNT}\s*{_POINTS_WORD}" + _PER_SUFFIX
 
-# 参加 ("take part in") is not 加 ("add").
-_EXPLICIT = re.compile(rf"(?P<verb>扣除|扣减|扣|减去|减|奖励|(?<!参)加){_EXPLICIT_TAIL}")
+# 参加 ("take part in") is not 加 ("add"); 奖 alone ("分别奖10分") is 奖励.
+_BONUS_VERB = r"奖励|加奖|奖分|奖|(?<!参)加"
+_EXPLICIT = re.compile(rf"(?P<verb>扣除|扣减|扣|减去|减|{_BONUS_VERB}){_EXPLICIT_TAIL}")
 _DEDUCT_VERBS = frozenset({"扣除", "扣减", "扣", "减去", "减"})
 # Further amounts of a list: "分别加10分、5分". After a comma or 和/或 only when 分别/依次 announces
 # a list, so that "加5分,5分钟内…" stays one rule.
@@ -78,7 +96,9 @@ _LIST_CUE = re.compile(r"(?:分别|依次|各)\s*$")
 # The whole item is lost: points = the item's points.
 _NO_SCORE = re.compile(r"不得分|不计分|不给分|不能得分|[计记得][0零]分")
 # A deduction or bonus of unstated size.
-_DISCRETIONARY = re.compile(r"(?:酌情|视情况?|适当|相应)(?P<verb>扣|减|加)分")
+_DISCRETIONARY = re.compile(r"(?:酌情|视情况?|适当|相应)(?P<verb>扣|减|加|奖)分")
+# "得3分" as one of several alternatives: "省级推广1篇,得3分;市级推广1篇,得2分". 得0分 is _NO_SCORE.
+_EARN = re.compile(rf"(?<!不)得\s*{_AMOUNT}\s*{_POINTS_WORD}")
 _VETO = re.compile(
     r"一票否决|(?:实行|实施|予以)否决"
     r"|(?:定|评|确定|认定|判定|评定)为(?:不达标|不合格|不及格|不称职|较差)"
@@ -90,20 +110,20 @@ _VETO = re.compile(
 _CAPS: tuple[re.Pattern[str], ...] = (
     # "5分扣完为止": the number before 扣完 is the cap, unless it is an amount ("扣1分扣完为止").
     re.compile(rf"(?<![扣减加除0-9.])(?P<num>{_NUM})\s*分(?P<verb>扣|减)(?:完|光|尽)(?:为止|即止)?"),
-    # "最多扣5分", "最高加3分", "累计最多可扣5分", "最高不超过扣5分".
+    # "最多扣5分", "最高加3分", "最高奖励2分", "累计最多可扣5分", "最高不超过扣5分".
     re.compile(
         rf"(?:累计|合计|总计|共计)?(?:最多|最高|至多|上限)(?:可|只|能|为|不超过|不得超过)*"
-        rf"(?P<verb>扣除|扣减|扣|减|加)\s*(?P<num>{_NUM})\s*{_POINTS_WORD}(?:为限|封顶|为止)?"
+        rf"(?P<verb>扣除|扣减|扣|减|奖励|加奖|奖|加)\s*(?P<num>{_NUM})\s*{_POINTS_WORD}(?:为限|封顶|为止)?"
     ),
     # "扣满5分为止", "加满3分为止", "扣完5分为止".
-    re.compile(rf"(?P<verb>扣|减|加)(?:满|够|足|完)\s*(?P<num>{_NUM})\s*{_POINTS_WORD}(?:为止|即止)?"),
-    # "累计扣分不超过5分", "加分最高3分", "加分上限为5分", "扣分以5分为限".
+    re.compile(rf"(?P<verb>扣|减|加|奖)(?:满|够|足|完)\s*(?P<num>{_NUM})\s*{_POINTS_WORD}(?:为止|即止)?"),
+    # "累计扣分不超过5分", "加分最高3分", "加分上限为5分", "奖分上限为5分", "扣分以5分为限".
     re.compile(
-        rf"(?:累计|合计|总计|共计)?(?P<verb>扣|减|加)分?(?:累计|合计|总计)?"
+        rf"(?:累计|合计|总计|共计)?(?P<verb>扣|减|奖励|加|奖)分?(?:累计|合计|总计)?"
         rf"(?:最多|最高|至多|上限为?|不超过|不得超过|不高于|以)\s*(?P<num>{_NUM})\s*{_POINTS_WORD}(?:为限|封顶)?"
     ),
     # "加3分封顶".
-    re.compile(rf"(?P<verb>扣|减|加)\s*(?P<num>{_NUM})\s*分封顶"),
+    re.compile(rf"(?P<verb>扣|减|加|奖)\s*(?P<num>{_NUM})\s*分封顶"),
     # "扣完为止", "扣完本项分值为止", "扣至0分", "扣分不超过本项分值": as much as the item is worth.
     re.compile(r"(?P<verb>扣|减)(?:完|光|尽)(?:[^,;。!?:]{0,6}?为止)?"),
     re.compile(r"(?P<verb>扣|减)至[0零]分(?:为止)?"),
@@ -117,11 +137,12 @@ _CAPS: tuple[re.Pattern[str], ...] = (
 _MARK = re.compile(r"\(\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分\s*\)")
 
 # The count and unit a per-occurrence rule's phrase ends with: "每少一篇", "少1次", "未上报每件",
-# "1篇". The words between 每 and the count ("少", "出现", "下降") may not contain digits or units,
-# so that "每年获评先进个人" is not read as "per person".
+# "1篇", maybe followed by what is counted ("每少一次督导", "每个行业"). The words between 每 and
+# the count ("少", "出现", "下降") may not contain digits or units, so that "每年获评先进个人" is not
+# read as "per person".
 _PER_TAIL = re.compile(
     rf"(?:(?P<mei>每)[^每,;。!?:、\d{_SINGLE_CHAR_UNITS}]{{0,6}}?)?"
-    rf"(?P<num>{NUMBER_PATTERN}|{CN_SMALL_NUMERAL_PATTERN})?\s*(?P<unit>{_UNIT})\s*$"
+    rf"(?P<num>{NUMBER_PATTERN}|{CN_SMALL_NUMERAL_PATTERN})?\s*(?P<unit>{_UNIT})(?P<noun>{_NOUN})\s*$"
 )
 # Before a count without 每 these make it a threshold, not an occurrence: "少于3次扣1分" deducts
 # once for falling short, "少1次扣1分" for each time missed.
@@ -129,7 +150,7 @@ _THRESHOLD_CHARS = frozenset("于足到满过达超第近约")
 # Shares are thresholds without 每: "满意率低于90%扣2分"; "每低1个百分点扣1分" is per point.
 _SHARE_UNITS = frozenset({"%", "‰", "个百分点", "百分点"})
 # A 每 phrase alone in the previous clause: "每少1次,扣1分".
-_PER_CLAUSE_ALONE = re.compile(rf"^\s*每[^,;。!?:]{{0,8}}?{_UNIT}\s*$")
+_PER_CLAUSE_ALONE = re.compile(rf"^\s*每[^,;。!?:]{{0,8}}?{_UNIT}{_NOUN}\s*$")
 
 # Partial completion before a tier mark: a share below 100% or words that say "partly".
 _PERCENT = re.compile(r"(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%")
@@ -144,6 +165,14 @@ _BRACKETS = {"(": ")", "[": "]", "【": "】", "《": "》", "〔": "〕", "「"
 # "42、", "3.", "(2)" numbering an item; not part of any rule's text.
 _ENUMERATOR = re.compile(
     r"^\s*(?:(?:[0-9]+|[一二三四五六七八九十]+)\s*[、.](?![0-9])|\(\s*[0-9一二三四五六七八九十]+\s*\))\s*"
+)
+# The same numbering anywhere in an item's text starts a sub-item, which no rule's text runs into:
+# "…扣完为止) 2.河长制相关信息报道…". "2.河" after a Han character is numbering too (a line wrap
+# was undone), but not "第1、2名", "1.5分" or "一、二、三等奖" (Chinese numerals need a boundary).
+_SUB_ITEM = re.compile(
+    r"(?<![0-9.第])[0-9]{1,2}\s*[、.](?=\s*[\u4e00-\u9fff(“《「])"
+    r"|(?:^|(?<=[\s,;。!?:)\]】]))(?:[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])"
+    r"|\(\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*\)(?=\s*[\u4e00-\u9fff]))"
 )
 
 
@@ -185,23 +214,32 @@ def _bracket_depths(t: str) -> list[bool]:
 
 
 class _Layout:
-    """Clause and sentence boundaries of a prepared text."""
+    """Clause and sentence boundaries of a prepared text.
+
+    Boundaries are spans: a punctuation mark, or the numbering of a sub-item ("2.", "(3)"), which
+    ends the clause and the sentence before it.
+    """
 
     def __init__(self, t: str) -> None:
         self.t = t
         inside = _bracket_depths(t)
-        self._clause_cuts = [i for i, ch in enumerate(t) if ch in _CLAUSE_BOUNDARY and not inside[i]]
-        self._sentence_cuts = [i for i, ch in enumerate(t) if ch in _SENTENCE_BOUNDARY and not inside[i]]
+        items = [(m.start(), m.end()) for m in _SUB_ITEM.finditer(t) if not inside[m.start()]]
+        self._clause_cuts = sorted(
+            [(i, i + 1) for i, ch in enumerate(t) if ch in _CLAUSE_BOUNDARY and not inside[i]] + items
+        )
+        self._sentence_cuts = sorted(
+            [(i, i + 1) for i, ch in enumerate(t) if ch in _SENTENCE_BOUNDARY and not inside[i]] + items
+        )
 
     def clause_start(self, pos: int) -> int:
-        return max((i + 1 for i in self._clause_cuts if i < pos), default=0)
+        return max((e for _, e in self._clause_cuts if e <= pos), default=0)
 
     def clause_end(self, pos: int) -> int:
-        return min((i for i in self._clause_cuts if i >= pos), default=len(self.t))
+        return min((s for s, _ in self._clause_cuts if s >= pos), default=len(self.t))
 
     def sentence(self, pos: int) -> int:
         """Index of the sentence holding ``pos``."""
-        return sum(1 for i in self._sentence_cuts if i < pos)
+        return sum(1 for s, _ in self._sentence_cuts if s < pos)
 
     def clause_text(self, start: int, end: int) -> str:
         """The clause(s) spanning ``start``..``end``, without item numbering or edge whitespace."""
@@ -267,16 +305,25 @@ def _sum_marks(marks: list[_Mark]) -> float | None:
 def _per_from_tail(tail: str) -> Per | None:
     """The per-occurrence count a rule's phrase ends with, or None.
 
-    Without 每 the count must be written and sit right before the verb ("少1次扣1分"); with 每 it
-    defaults to 1 ("每件扣10分").
+    Without 每 the count must be written and sit right before the verb ("少1次扣1分"), or before
+    what is counted after an occurrence verb ("出现1例未处理扣2分"); with 每 it defaults to 1
+    ("每件扣10分", "每个行业扣1分"). The unit is the measure word right after the count (or after
+    每): the noun that may follow it is not part of it.
     """
     m = _PER_TAIL.search(tail)
     if m is None:
+        return None
+    noun = m.group("noun")
+    if noun.startswith(_THRESHOLD_NOUNS):
         return None
     if m.group("mei") is None:
         before = tail[: m.start("num")].rstrip() if m.group("num") is not None else ""
         if m.group("num") is None or m.group("unit") in _SHARE_UNITS or before[-1:] in _THRESHOLD_CHARS:
             return None
+        if noun and not before.endswith(_OCCURRENCE_VERBS):
+            return None  # "前3名的", "召开2次会议": a rank or a requirement, not an occurrence
+    elif m.group("num") is None and noun and m.group("unit") in _PERIOD_UNITS:
+        return None  # "每年获评先进个人": how often, not what is counted
     count = _number(m.group("num")) if m.group("num") is not None else 1.0
     if count is None:
         if m.group("mei") is None:
@@ -350,6 +397,43 @@ def _explicit(t: str, masked: str, layout: _Layout) -> list[_Found]:
     return found
 
 
+def _earned(masked: str, section: SectionKind, layout: _Layout) -> list[_Found]:
+    """Alternatives written as "得N分": "省级推广1篇,得3分;市级推广1篇,得2分", "完全达到得5分,基本达到得3分".
+
+    Only two or more of them in one item are alternatives; a single "得N分" restates what the item is
+    worth. They are tiers, or bonuses in a bonus section. The text of each runs from the end of the
+    one before, taking in the previous clause when "得N分" stands alone in its own ("…1篇,得3分").
+    """
+    matches = [m for m in _EARN.finditer(masked) if _number(m.group("amt"))]
+    if len(matches) < 2:
+        return []
+    kind: RuleKind = "bonus" if section == "bonus" else "tier"
+    found: list[_Found] = []
+    prev_end = 0
+    for m in matches:
+        lo = _number(m.group("amt"))
+        hi = _number(m.group("hi")) if m.group("hi") is not None else None
+        points, cap = (None, hi) if hi is not None else (lo, None)
+        start = max(layout.clause_start(m.start()), prev_end)
+        if not masked[start : m.start()].strip() and start > prev_end:
+            start = max(layout.clause_start(start - 1), prev_end)
+        found.append(_Found(m.start(), m.end(), kind, points, None, cap, start))
+        prev_end = m.end()
+    return found
+
+
+def _no_score_points(m: re.Match[str], marks: list[_Mark], layout: _Layout, item_pts: float | None) -> float | None:
+    """What "不得分" costs: the mark in its own clause ("否则不得分(10分)"), else the whole item."""
+    start, end = layout.clause_start(m.start()), layout.clause_end(m.end())
+    after = [k for k in marks if m.end() <= k.start and k.end <= end]
+    before = [k for k in marks if start <= k.start and k.end <= m.start()]
+    if after:
+        return after[0].value
+    if before:
+        return before[-1].value
+    return item_pts
+
+
 def _caps(t: str, item_pts: float | None) -> tuple[list[tuple[int, int, RuleKind | None, float | None]], str]:
     """Cap phrases as (start, end, kind, value), and the text with them blanked out.
 
@@ -363,7 +447,7 @@ def _caps(t: str, item_pts: float | None) -> tuple[list[tuple[int, int, RuleKind
                 continue
             groups = m.groupdict()
             verb = groups.get("verb")
-            kind: RuleKind | None = None if verb is None else ("bonus" if verb == "加" else "deduct")
+            kind: RuleKind | None = None if verb is None else ("deduct" if verb in _DEDUCT_VERBS else "bonus")
             if "num" not in groups and "num2" not in groups:
                 value = item_pts  # "扣完为止": as much as the item is worth
             else:
@@ -429,11 +513,13 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
     item_pts = _resolve_item_points(t, section, item_points)
     caps, masked = _caps(t, item_pts)
 
+    marks = _marks(t)
     found = _explicit(t, masked, layout)
+    found.extend(_earned(masked, section, layout))
     for m in _NO_SCORE.finditer(masked):
-        found.append(_Found(m.start(), m.end(), "deduct", item_pts))
+        found.append(_Found(m.start(), m.end(), "deduct", _no_score_points(m, marks, layout, item_pts)))
     for m in _DISCRETIONARY.finditer(masked):
-        found.append(_Found(m.start(), m.end(), "bonus" if m.group("verb") == "加" else "deduct", None))
+        found.append(_Found(m.start(), m.end(), "deduct" if m.group("verb") in _DEDUCT_VERBS else "bonus", None))
 
     veto_sentences: set[int] = set()
     for m in _VETO.finditer(masked):
@@ -445,7 +531,7 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
             veto_sentences.add(sentence)
             found.append(_Found(m.start(), m.end(), "veto", None))
 
-    for mark in _marks(t):
+    for mark in marks:
         if section == "scored":
             if mark.tier:
                 phrase = t[mark.phrase_start : mark.end].strip()

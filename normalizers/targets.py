@@ -50,7 +50,7 @@ _GENERIC_PREFIXES = frozenset({"达到"})
 _UNITS: tuple[str, ...] = tuple(
     sorted(
         [
-            "%", "‰", "个百分点", "百分点", "人次", "万元", "亿元", "千元", "小时", "分钟", "课时",
+            "%", "‰", "百分比", "个百分点", "百分点", "人次", "万元", "亿元", "千元", "小时", "分钟", "课时",
             "人", "篇", "次", "个", "场", "期", "户", "项", "件", "天", "日", "月", "年", "元",
             "支", "所", "家", "条", "份", "本", "班", "门", "名", "分",
         ],
@@ -59,6 +59,8 @@ _UNITS: tuple[str, ...] = tuple(
     )
 )
 # fmt: on
+# Units written out in words that mean a symbol: "≥100百分比" is "≥100%".
+_UNIT_ALIASES: dict[str, str] = {"百分比": "%"}
 # These read as dates or as points when no comparator says the cell is a target ("2021年").
 _COMPARATOR_ONLY_UNITS = frozenset({"年", "月", "日", "分"})
 
@@ -92,7 +94,7 @@ def _unit_at(t: str, pos: int) -> tuple[str, int] | None:
             nxt = t[end]
             if is_cjk(nxt) and nxt.isalpha() and not _SUFFIX_RE.match(t, end):
                 continue
-        return unit, end
+        return _UNIT_ALIASES.get(unit, unit), end
     return None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.clauses import ClauseDraft, extract_clauses
 from pipeline.indicators import TableResult, table_indicators
 from pipeline.inline import inline_indicators
-from pipeline.metadata import document_fields, funds_facts
+from pipeline.metadata import declared_total, document_fields, funds_facts
 from pipeline.numbered import numbered_items
 from pipeline.reconcile import describe, reconcile
 from pipeline.tree import Draft, freeze
@@ -13,15 +13,18 @@ from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragra
 
 
 def _total_points(roots: list[Draft], facts: list[Fact]) -> float | None:
-    """The declared total (a 总分 row), else the sum of the top-level points, else of the leaves'."""
+    """The declared total (a 总分 row or note), else the sum of the top-level points (or of the
+    leaves' where the top level states none) plus the points of a funds block."""
     declared = next((f.value for f in facts if f.name == "total_points"), None)
     if declared is not None:
         return declared
     stated = [r.points for r in roots if r.points is not None]
-    if stated:
-        return sum(stated)
-    leaves = [leaf.points for root in roots for leaf in root.leaves() if leaf.points is not None]
-    return sum(leaves) if leaves else None
+    if not stated:
+        stated = [leaf.points for root in roots for leaf in root.leaves() if leaf.points is not None]
+    if not stated:
+        return None
+    funds = next((f.value for f in facts if f.name == "funds_points" and f.value is not None), 0.0)
+    return sum(stated) + funds
 
 
 def build(doc: ParsedDocument, sha256: str) -> Extraction:
@@ -34,6 +37,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
     pending_paragraphs: list[Paragraph] = []
     seen_indicator_table = False
     previous: TableResult | None = None
+    notes: list[str] = []
 
     def flush_paragraphs() -> None:
         nonlocal previous
@@ -53,6 +57,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         result = table_indicators(block, previous)
         previous = result if result.header is not None else None
         facts.extend(result.facts)
+        notes.extend(result.notes)
         if not seen_indicator_table:
             preamble_rows.extend(result.preamble)
         if result.header is not None:
@@ -68,13 +73,17 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         all_text=[p.text for p in paragraphs],
     )
     facts.extend(funds_facts([p.text for p in paragraphs], preamble_rows))
+    if not any(f.name == "total_points" for f in facts):
+        stated = declared_total(notes + [p.text for p in paragraphs])
+        if stated is not None:
+            facts.append(stated)
     if not roots:
         warnings.append("no indicator table or inline indicator list found: document loaded with zero indicators")
     roots, clause_drafts = extract_clauses(roots)
     indicators = freeze(roots)
-    declared_total = next((f.value for f in facts if f.name == "total_points"), None)
+    stated_total = next((f.value for f in facts if f.name == "total_points"), None)
     funds_points = next((f.value for f in facts if f.name == "funds_points" and f.value is not None), 0.0)
-    checks = reconcile(roots, declared_total, outside_points=funds_points)
+    checks = reconcile(roots, stated_total, outside_points=funds_points)
     warnings.extend(describe(c) for c in checks if not c.ok)
     total_score = next((f.value for f in facts if f.name == "total_score"), None)
     info = DocumentInfo(

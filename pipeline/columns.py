@@ -31,19 +31,20 @@ _HEADER_ROLES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
     for pattern, role in (
         (r"[一二三四1-4]级(考核|绩效)?指标(名称)?|[一二三四]级", Role.LEVEL),
         (r"指标值确定依据|确定依据|指标值设定依据", Role.BASIS),
-        (r"(年度|预期|计划)?(指标值|目标值)(\(.*\))?", Role.TARGET),
+        (r"(年度|预期|计划)?(指标值|目标值)(\(.*\))?|(当年|年度)?预期(实现|目标)?值|预期目标|计划值", Role.TARGET),
         (r"(实际)?完成值|(实际)?完成情况|进度情况|完成进度|全年实际值|实际值|执行情况", Role.ACTUAL),
         (r"未完成原因|偏差原因(分析)?|原因分析|未完成原因分析|偏差原因分析及改进措施|偏差原因及改进措施", Role.REASON),
         (r"改进措施|整改措施|改进意见", Role.MEASURES),
         (r"分值(权重)?|权重(分值)?|标准分(值)?|各项分值|满分(值)?|分数|基础分|指标(分值|权重)|权重分|赋分|总分值|"
          r"考核分值|评分分值|计分|应得分", Role.POINTS),
         (r"(自评|考核|实际|评价|考评)?得分|评分", Role.SCORE),
-        (r"(考核|评价|工作)?(项目|专案|类别|维度|板块)|指标类别|考核类型", Role.SECTION),
+        (r"(考核|评价|工作|考评|评估|评比)?(项目|专案|类别|维度|板块)|指标类别|考核类型", Role.SECTION),
         (r"任务要点(名称)?|(考核|绩效|评价)?指标(名称)?|工作任务|任务(名称)?|重点工作|考核事项|工作事项", Role.NAME),
         (r"考核内容|评价内容|工作内容|考核要点", Role.CONTENT),
         (
             r"完成标准|目标内容|年度目标|(绩效)?指标(描述|内涵|说明|解释)|评分(标准|办法|细则|方法|规则)|"
-            r"考核(标准|细则|要求|办法|方法)|计分(方法|办法)|工作(要求|目标)|具体(内容|要求)|目标任务|绩效目标",
+            r"考核(标准|细则|要求|办法|方法)|计分(方法|办法)|工作(要求|目标)|具体(内容|要求)|目标任务|绩效目标|"
+            r"绩效标准|评分细项(及标准)?|评分细则及标准|考评(标准|细则|内容)",
             Role.DESCRIPTION,
         ),
     )
@@ -60,6 +61,26 @@ def header_key(text: str) -> str:
     return re.sub(r"(?<=.)\([^()]*\)$", "", key)
 
 
+# Headers no table above names exactly, read by the words they contain (first match wins).
+_HEADER_WORDS: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
+    (re.compile(pattern), role)
+    for pattern, role in (
+        (r"级指标", Role.LEVEL),
+        (r"原因", Role.REASON),
+        (r"措施", Role.MEASURES),
+        (r"依据", Role.BASIS),
+        (r"得分", Role.SCORE),
+        (r"分值|权重|满分|标准分", Role.POINTS),
+        (r"指标值|目标值|预期", Role.TARGET),
+        (r"完成|实际|实现值", Role.ACTUAL),
+        (r"标准|要求|说明|细则|描述|办法|方法", Role.DESCRIPTION),
+        (r"(项目|类别|维度)$", Role.SECTION),
+        (r"(指标|任务|事项)(名称)?$", Role.NAME),
+        (r"内容$", Role.CONTENT),
+    )
+)
+
+
 def role_of(text: str) -> Role | None:
     key = header_key(text)
     if not key or len(key) > 16:
@@ -67,6 +88,10 @@ def role_of(text: str) -> Role | None:
     for pattern, role in _HEADER_ROLES:
         if pattern.fullmatch(key):
             return role
+    if len(key) <= 10 and not re.search(r"\d", key):
+        for pattern, role in _HEADER_WORDS:
+            if pattern.search(key):
+                return role
     return None
 
 
@@ -106,6 +131,9 @@ def recognise_header(row: tuple[Cell, ...]) -> HeaderMap | None:
     seen: set[Role] = set()
     for index, cell in enumerate(row):
         if cell.spanned:
+            # A hierarchy header merged over two columns (考核项目 over 类别 | 单位) heads two levels.
+            if columns and columns[-1].index == index - 1 and columns[-1].role in _HIERARCHY:
+                columns.append(Column(index=index, role=Role.SECTION, header=cell.text))
             continue
         role = role_of(cell.text)
         if role is None:

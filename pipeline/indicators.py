@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from normalizers.points import parse_points, split_name_points
 from normalizers.rules import item_points
 from normalizers.targets import parse_target
-from pipeline.columns import HeaderMap, Role, recognise_header
+from pipeline.columns import Column, HeaderMap, Role, recognise_header
 from pipeline.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_level
 from pipeline.tree import Draft
 from schema.records import Cell, Fact, Table
@@ -22,6 +22,11 @@ from schema.records import Cell, Fact, Table
 _TOTALS = re.compile(r"(总分|合计|总计|得分合计|分值合计|总分值|合\s*计|总\s*分)")
 # A cell holding only a figure (points or a score): what re-anchoring looks for.
 _FIGURE = re.compile(r"^\s*\d+(?:\.\d+)?\s*分?\s*$")
+_SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_FOOTER = re.compile(
+    r"^(注[:：\s1-9一]|注$|备注|说明[:：]|填报人|填表人|审核人|审核意见|综合得分|单位(公章|盖章)|负责人[:：]|"
+    r"联系人|联系电话|制表|主管部门审核意见|签字|日期[:：])"
+)
 _WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 
 
@@ -32,14 +37,15 @@ class TableResult:
     preamble: list[tuple[Cell, ...]] = field(default_factory=list)  # rows above the header
     header: HeaderMap | None = None
     state: _TreeState | None = None  # open nodes after the last row, for a continuation table
+    notes: list[str] = field(default_factory=list)  # footer rows: 注, 填报人, …
     continued: bool = False  # the table had no header and continued the previous one
 
 
 def _framework_offset(texts: list[str], header: HeaderMap) -> int | None:
     """Shift that puts a framework level name (数量指标, 效益指标…) under its own level column."""
     level_columns = {c.level: c.index for c in header.columns if c.role is Role.LEVEL and c.level}
-    if not level_columns:
-        return None
+    if 3 not in level_columns:
+        return None  # with fewer levels a document may put 数量指标 at its own level 1
     for index, text in enumerate(texts):
         level = framework_level(text)
         if level in level_columns:
@@ -106,10 +112,21 @@ class _PlacedRow:
     header: HeaderMap
 
     def at(self, column: int | None) -> str:
+        """The cell's text; empty where a cell merged across columns repeats its left neighbour."""
         if column is None or column >= len(self.placed):
             return ""
         index = self.placed[column]
-        return self.cells[index].text.strip() if index is not None else ""
+        if index is None:
+            return ""
+        cell = self.cells[index]
+        if cell.spanned and index > 0 and self.cells[index - 1].text == cell.text:
+            return ""
+        return cell.text.strip()
+
+    def spanned_at(self, column: int) -> bool:
+        """Whether the cell continues a cell merged down from the row above."""
+        index = self.placed[column] if column < len(self.placed) else None
+        return index is not None and self.cells[index].spanned
 
     def original_at(self, column: int | None) -> str | None:
         if column is None or column >= len(self.placed) or self.placed[column] is None:
@@ -130,6 +147,13 @@ class _TreeState:
     roots: list[Draft]
     open_nodes: list[Draft | None] = field(default_factory=list)
     last_leaf: Draft | None = None
+    section: Draft | None = None  # a spanning section row ("一、通用考核项目 40") the rows nest under
+
+    def add_root(self, node: Draft) -> None:
+        if self.section is not None:
+            self.section.add(node)
+        else:
+            self.roots.append(node)
 
     def __post_init__(self) -> None:
         self.open_nodes = [None] * self.depth
@@ -165,6 +189,8 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
     for depth, column in enumerate(columns):
         is_item_column = depth == len(columns) - 1
         text = row.at(column) or (implied_level1 if depth == 0 and implied_level1 else "")
+        if is_item_column and text and row.spanned_at(column) and not _points(row.role(Role.POINTS)):
+            text = ""  # an item merged down over rows of its own details: one item, not several
         current = state.open_nodes[depth]
         if not text:
             if inherited and not is_item_column and current is not None:
@@ -183,7 +209,7 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
         original = row.original_at(column)
         node = Draft(name=name, points=points, name_original=split_name_points(original)[0] if original else None)
         if parent is None:
-            state.roots.append(node)
+            state.add_root(node)
         else:
             parent.add(node)
         state.open_nodes[depth] = node
@@ -236,6 +262,8 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
         header = found
         result.preamble = list(table.rows[:header_index])
         header_texts = [c.text for c in table.rows[header_index]]
+    if not result.continued:
+        header = _promote_item_column(header, table.rows[header_index + 1 :])
     result.header = header
     hierarchy = [c.index for c in header.hierarchy]
     state = _TreeState(depth=len(hierarchy), roots=result.roots)
@@ -252,6 +280,16 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
         if _is_totals_row(texts):
             result.facts.extend(_totals_facts(row))
             continue
+        if _FOOTER.match(next((t.strip() for t in texts if t.strip()), "")):
+            # Notes, signatures and contact lines under the table: not indicators.
+            result.notes.append(" ".join(dict.fromkeys(t.strip() for t in texts if t.strip())))
+            continue
+        section = _section_row(row, hierarchy)
+        if section is not None:
+            result.roots.append(section)
+            state.section = section
+            state.open_nodes = [None] * state.depth
+            continue
         if _is_empty_slot(row, row.at(hierarchy[-1])):
             continue
         node = _row_node(state, row, hierarchy)
@@ -267,6 +305,57 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
             node.page = table.page
         state.last_leaf = node
     return result
+
+
+def _promote_item_column(header: HeaderMap, rows: tuple[tuple[Cell, ...], ...]) -> HeaderMap:
+    """Make the first description column the item when the item column only groups rows.
+
+    Header words are not always right about which column is the item: in "工作内容 | 工作要求 |
+    评分标准", 工作内容 is merged down over several rows (a section) and each 工作要求 cell is one
+    requirement. The item is the first column whose cells are not merged: a column named as the
+    item (任务要点名称, 指标名称) is trusted as it is.
+    """
+    hierarchy = header.hierarchy
+    descriptions = header.all(Role.DESCRIPTION)
+    if not hierarchy or hierarchy[-1].role is Role.NAME or not descriptions or len(rows) < 3:
+        return header
+    item, candidate = hierarchy[-1].index, next((d for d in descriptions if d > hierarchy[-1].index), None)
+    if candidate is None:
+        return header
+    usable = [row for row in rows if len(row) > max(item, candidate)]
+    if len(usable) < 3:
+        return header
+    grouped = sum(1 for row in usable if row[item].spanned or not row[item].text.strip())
+    filled = [row[candidate].text for row in usable if row[candidate].text.strip() and not row[candidate].spanned]
+    # Items state their own points ("…（2分）"); rule text ("每学年加2分") does not make a column the item.
+    scored = sum(1 for text in filled if item_points(text) is not None)
+    if grouped * 5 < len(usable) * 2 or len(filled) * 5 < len(usable) * 4 or scored * 2 < len(filled):
+        return header
+    columns = tuple(
+        Column(c.index, Role.SECTION, c.header) if c.index == item
+        else Column(c.index, Role.NAME, c.header) if c.index == candidate
+        else c
+        for c in header.columns
+    )
+    return HeaderMap(width=header.width, columns=columns)
+
+
+def _section_row(row: _PlacedRow, hierarchy: list[int]) -> Draft | None:
+    """A row that only titles a section ("一、" | "通用考核项目" | 40) and spans the rows below."""
+    texts = [c.text.strip() for c in row.cells]
+    filled = [t for t in texts if t]
+    if not filled or not _SECTION_NUMBER.match(filled[0]):
+        return None
+    if len(hierarchy) > 1 and row.at(hierarchy[-1]):
+        return None  # the row names its own item: "一、领导重视(20分)" beside "1、…" is a merged level
+    if row.role(Role.TARGET) or (len(hierarchy) == 1 and any(row.at(c) for c in row.header.all(Role.DESCRIPTION))):
+        return None
+    words = [t for t in filled if not _FIGURE.match(t)]
+    title = words[0] if not _SECTION_NUMBER.fullmatch(words[0]) or len(words) == 1 else words[0] + words[1]
+    name, points = split_name_points(title)
+    if points is None:
+        points = _points(row.role(Role.POINTS))
+    return Draft(name=name, points=points)
 
 
 def _append_description(node: Draft, text: str) -> None:

@@ -17,7 +17,8 @@ from pipeline.discover import SourceFile, discover
 from pipeline.extract import extract_file, file_sha256
 from pipeline.load import load, source_path_of, stored_state
 from schema.errors import KaoheError
-from schema.models import create_engine_for, init_db
+from schema.migrate import needs_upgrade, upgrade
+from schema.models import create_engine_for
 from schema.records import Extraction
 
 
@@ -153,7 +154,8 @@ def ingest(
     failed: list[tuple[str, str]] = []
     engine = create_engine_for(db_url)
     try:
-        init_db(engine)
+        if needs_upgrade(engine):  # a new database, or one of an older schema (schema/migrations)
+            upgrade(engine)
         with Session(engine) as session, _progress_bar(progress) as bar:
             state = stored_state(session)
             session.rollback()  # end the read transaction before the long extraction phase

@@ -25,11 +25,17 @@ _ORG_INLINE = re.compile(
 _ORG_SUFFIX = re.compile(
     r"(局|中心|委员会|委|办公室|办|厅|院|所|站|馆|队|联合会|妇联|总工会|团委|学校|大学|政府|集团|公司|处|科|署|社|会)$"
 )
-_TITLE_WORDS = re.compile(r"考核|细则|要点|自评表|评价表|目标表|绩效|评分|标准|方案|办法|任务|清单|情况")
+_TITLE_WORDS = re.compile(r"考核|考评|细则|要点|自评表|评价表|目标表|得分表|绩效|评分|标准|方案|办法|任务|清单|情况")
+# Titles set in spaced-out characters: "中 华 技 术 学 院 服 务 评 分 标 准".
+_SPACED = re.compile(r"^(?:\S\s+){3,}\S$")
+_TITLE_ORG = re.compile(
+    r"^(?P<org>\D{2,24}?(?:局|中心|委员会|学院|大学|学校|医院|政府|办公室|妇联|总工会|公司|研究院))(?=\S)"
+)
+_DECLARED_TOTAL = re.compile(r"(?:满分|总分|应得分|最高分数?|满分值)\s*(?:为|是|[:：])?\s*(\d+(?:\.\d+)?)\s*分")
 _TITLE_END = re.compile(r"(表|细则|要点|办法|方案|标准|情况|清单|目标)$")
 _ENUMERATOR = re.compile(r"^\s*(?:\d+[.、．]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])\s*")
 # Unit codes and the 本级 (the unit itself, not its subordinates) suffix of budget-system exports.
-_ORG_NOISE = re.compile(r"^\d{3,}|本级$")
+_ORG_NOISE = re.compile(r"^\d{3,}[-－—_:：\s]*|本级$")
 _FUNDS = (
     ("budget", re.compile(r"(全年)?预算数|年初预算数")),
     ("executed", re.compile(r"(全年)?执行数")),
@@ -93,6 +99,8 @@ def find_organization(lines: list[str], cell_rows: list[tuple[Cell, ...]]) -> st
 
 def find_title(lines: list[str], originals: list[str]) -> tuple[str | None, str | None]:
     """The most title-like of the lines above the first table (ties: the earliest)."""
+    lines = [re.sub(r"\s+", "", line) if _SPACED.match(line.strip()) else line for line in lines]
+    originals = [re.sub(r"\s+", "", line) if _SPACED.match(line.strip()) else line for line in originals]
     best: tuple[int, int] | None = None
     for index, line in enumerate(lines):
         text = line.strip()
@@ -128,9 +136,19 @@ def document_fields(lines: list[str], originals: list[str], cell_rows: list[tupl
     """Fields from the lines above the first indicator table and the table's preamble rows."""
     title, title_original = find_title(lines, originals)
     supervisor = find_supervisor(lines + [c.text for row in cell_rows for c in row])
-    organization = find_organization(lines, cell_rows) or supervisor
+    title_org = _TITLE_ORG.match(title) if title else None
+    organization = find_organization(lines, cell_rows) or (title_org["org"] if title_org else None) or supervisor
     year = find_year(([title] if title else []) + lines) or find_year(all_text)
     return DocumentFields(title, title_original, organization, supervisor, year)
+
+
+def declared_total(texts: list[str]) -> Fact | None:
+    """A total stated in words, usually in a note under the table: "本表满分为100分"."""
+    for text in texts:
+        match = _DECLARED_TOTAL.search(fold_width(text))
+        if match:
+            return Fact(name="total_points", value=float(match.group(1)), text=match.group(0))
+    return None
 
 
 def funds_facts(lines: list[str], cell_rows: list[tuple[Cell, ...]]) -> list[Fact]:

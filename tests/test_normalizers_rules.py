@@ -157,6 +157,114 @@ def _shape(rules: list[Rule]) -> list[Expected]:
         ("建立台账(1分),满意率达95%(2分)", "scored", None, []),
         # Tiers belong to scored sections only.
         ("完成任务(2分),完成任务数的70%(1分)", "bonus", None, [("bonus", 2, None, None), ("bonus", 1, None, None)]),
+        # --- 奖 without 励 ---
+        (
+            "前3名的分别奖10分、5分、3分",
+            "bonus",
+            None,
+            [("bonus", 10, None, None), ("bonus", 5, None, None), ("bonus", 3, None, None)],
+        ),
+        ("通报表扬的分别奖10分、5分", "bonus", None, [("bonus", 10, None, None), ("bonus", 5, None, None)]),
+        ("每多报告一条线索奖0.2分", "bonus", None, [("bonus", 0.2, (1, "条"), None)]),
+        ("每多报告一条线索奖励0.2分", "bonus", None, [("bonus", 0.2, (1, "条"), None)]),
+        ("若召开现场会另加奖3分", "bonus", None, [("bonus", 3, None, None)]),
+        ("获表彰的奖分2分", "bonus", None, [("bonus", 2, None, None)]),
+        (
+            "获一、二、三等奖的分别奖5分、3分、1分",
+            "bonus",
+            None,
+            [("bonus", 5, None, None), ("bonus", 3, None, None), ("bonus", 1, None, None)],
+        ),
+        ("合理设置奖项", "scored", None, []),
+        # --- Caps on a per-occurrence bonus or deduction, not rules of their own ---
+        ("每多报告一条线索奖励0.2分，最高奖励2分", "bonus", None, [("bonus", 0.2, (1, "条"), 2)]),
+        ("每多报告一条线索奖0.2分,最高奖2分", "bonus", None, [("bonus", 0.2, (1, "条"), 2)]),
+        ("每篇加1分,最多加5分", "bonus", None, [("bonus", 1, (1, "篇"), 5)]),
+        ("每篇加1分,加分上限为5分", "bonus", None, [("bonus", 1, (1, "篇"), 5)]),
+        ("每篇加1分,其加分上限为5分", "bonus", None, [("bonus", 1, (1, "篇"), 5)]),
+        ("每篇奖1分,奖分上限为4分", "bonus", None, [("bonus", 1, (1, "篇"), 4)]),
+        ("每次扣1分,最高扣5分", "scored", None, [("deduct", 1, (1, "次"), 5)]),
+        ("每次扣1分,扣分上限为5分", "scored", None, [("deduct", 1, (1, "次"), 5)]),
+        (
+            "每项加1分,最多加3分;每缺1项扣1分,扣分上限为2分",
+            "scored",
+            None,
+            [("bonus", 1, (1, "项"), 3), ("deduct", 1, (1, "项"), 2)],
+        ),
+        # With nothing to bound, a verbed cap is a rule of unknown size.
+        ("获得表彰的最高奖2分", "bonus", None, [("bonus", None, None, 2)]),
+        # --- A counted unit followed by what is counted: the noun is not part of the unit ---
+        ("每少一次督导扣1分", "scored", None, [("deduct", 1, (1, "次"), None)]),
+        ("每少一次督导,扣1分", "scored", None, [("deduct", 1, (1, "次"), None)]),
+        ("每缺一个行业扣1分", "scored", None, [("deduct", 1, (1, "个"), None)]),
+        ("每个行业扣1分", "scored", None, [("deduct", 1, (1, "个"), None)]),
+        ("每班次加1分", "scored", None, [("bonus", 1, (1, "班次"), None)]),
+        ("每案加2分", "scored", None, [("bonus", 2, (1, "案"), None)]),
+        ("出现1例未处理扣2分", "scored", None, [("deduct", 2, (1, "例"), None)]),
+        ("每项加1分", "scored", None, [("bonus", 1, (1, "项"), None)]),
+        ("每延迟1天上报扣1分", "scored", None, [("deduct", 1, (1, "天"), None)]),
+        ("每超1个月扣2分", "scored", None, [("deduct", 2, (1, "个月"), None)]),
+        ("每年加2分", "bonus", None, [("bonus", 2, (1, "年"), None)]),
+        # Not occurrences: a period with what happens in it, a rank, a requirement, thresholds.
+        ("每年获评先进个人加2分", "bonus", None, [("bonus", 2, None, None)]),
+        ("召开2次会议扣1分", "scored", None, [("deduct", 1, None, None)]),
+        ("1个月内未整改扣2分", "scored", None, [("deduct", 2, None, None)]),
+        ("出现2次以上不合格扣1分", "scored", None, [("deduct", 1, None, None)]),
+        ("第1、2名分别奖10分、5分", "bonus", None, [("bonus", 10, None, None), ("bonus", 5, None, None)]),
+        # --- Ranges: every separator alike; no fixed size, the upper end is the cap ---
+        ("每学年加15〜20分", "bonus", None, [("bonus", None, (1, "学年"), 20)]),
+        ("每学年加15～20分", "bonus", None, [("bonus", None, (1, "学年"), 20)]),
+        ("每学年加15~20分", "bonus", None, [("bonus", None, (1, "学年"), 20)]),
+        ("每学年加15-20分", "bonus", None, [("bonus", None, (1, "学年"), 20)]),
+        ("每学年加15－20分", "bonus", None, [("bonus", None, (1, "学年"), 20)]),
+        ("每学年加15至20分", "bonus", None, [("bonus", None, (1, "学年"), 20)]),
+        ("加15〜20分", "bonus", None, [("bonus", None, None, 20)]),
+        ("扣1〜3分", "scored", None, [("deduct", None, None, 3)]),
+        # --- Discretionary bonuses ---
+        ("酌情奖分", "bonus", None, [("bonus", None, None, None)]),
+        ("酌情加分", "bonus", None, [("bonus", None, None, None)]),
+        ("酌情奖分,最高奖5分", "bonus", None, [("bonus", None, None, 5)]),
+        # --- Alternatives written as 得N分 ---
+        (
+            "省级媒体以上推广1篇，得3分；市级媒体推广1篇，得2分；县级媒体推广1篇，得1分",
+            "scored",
+            None,
+            [("tier", 3, None, None), ("tier", 2, None, None), ("tier", 1, None, None)],
+        ),
+        (
+            "完全达到得5分，基本达到得3分，未达到不得分",
+            "scored",
+            5,
+            [("tier", 5, None, None), ("tier", 3, None, None), ("deduct", 5, None, None)],
+        ),
+        (
+            "完全达到得5分，基本达到得3分，未达到不得分",
+            "scored",
+            None,
+            [("tier", 5, None, None), ("tier", 3, None, None), ("deduct", None, None, None)],
+        ),
+        (
+            "优秀得10分,良好得8分,较差得0分",
+            "scored",
+            10,
+            [("tier", 10, None, None), ("tier", 8, None, None), ("deduct", 10, None, None)],
+        ),
+        # In a bonus section the alternatives are bonuses.
+        ("获国家级表彰得5分,获省级表彰得3分", "bonus", None, [("bonus", 5, None, None), ("bonus", 3, None, None)]),
+        # A single 得N分 restates what the item is worth.
+        ("按时完成,得5分", "scored", 5, []),
+        ("获得3分", "scored", None, []),
+        # --- 不得分 costs the mark of its own clause, not a larger enclosing total ---
+        ("按时报送，否则不得分（10分）", "scored", 30, [("deduct", 10, None, None)]),
+        ("按时报送，否则该项不得分", "scored", 10, [("deduct", 10, None, None)]),
+        ("建立台账(2分),按时报送(3分),否则不得分", "scored", None, [("deduct", 5, None, None)]),
+        # --- Numbered sub-items: each rule stays in its own ---
+        (
+            "(1)信息报送每少1次扣1分 (2)河长制信息每篇加1分,最多加3分",
+            "scored",
+            10,
+            [("deduct", 1, (1, "次"), None), ("bonus", 1, (1, "篇"), 3)],
+        ),
         # --- Deduct sections ---
         ("该项不得分(20分)", "deduct", None, [("deduct", 20, None, None)]),
         ("每发生一起(10分)", "deduct", None, [("deduct", 10, (1, "起"), None)]),
@@ -190,6 +298,35 @@ def test_find_rules(text: str, section: SectionKind, points: float | None, expec
         ),
         ("49、因工作不到位,引发老干部**事故(直接定为不达标);", "deduct", ["引发老干部**事故(直接定为不达标)"]),
         ("每少1次,扣1分", "scored", ["每少1次,扣1分"]),
+        ("每多报告一条线索奖励0.2分，最高奖励2分", "bonus", ["每多报告一条线索奖励0.2分"]),
+        # A rule's text stops where the next numbered sub-item starts, and the next starts after its number.
+        (
+            "1.信息报送及时,每少1次扣1分(扣完为止) 2.河长制相关信息报道及时(5分)",
+            "scored",
+            ["每少1次扣1分(扣完为止)"],
+        ),
+        (
+            "每少1次扣1分,扣完为止) 2.河长制相关信息报道每篇加1分",
+            "scored",
+            ["每少1次扣1分", "河长制相关信息报道每篇加1分"],
+        ),
+        # A line wrap undone: "止2." is numbering all the same.
+        (
+            "每少1次扣1分,扣完为止\n2.河长制相关信息报道每篇加1分",
+            "scored",
+            ["每少1次扣1分", "河长制相关信息报道每篇加1分"],
+        ),
+        (
+            "省级媒体以上推广1篇，得3分；市级媒体推广1篇，得2分；县级媒体推广1篇，得1分",
+            "scored",
+            ["省级媒体以上推广1篇,得3分", "市级媒体推广1篇,得2分", "县级媒体推广1篇,得1分"],
+        ),
+        (
+            "完全达到得5分，基本达到得3分，未达到不得分",
+            "scored",
+            ["完全达到得5分", "基本达到得3分", "未达到不得分"],
+        ),
+        ("按时报送，否则不得分（10分）", "scored", ["否则不得分(10分)"]),
     ],
 )
 def test_find_rules_text(text: str, section: SectionKind, expected: list[str]) -> None:

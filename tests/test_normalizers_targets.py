@@ -48,6 +48,12 @@ from schema.records import Target, TargetOp
         ("不少於兩個", ">=", 2.0, "个"),
         ("不超過10萬元", "<=", 10.0, "万元"),
         ("举办1次全区离退休干部趣味运动会，参赛队伍达到40支以上。", ">=", 40.0, "支"),
+        # 百分比 written out is the percent sign.
+        ("≥100百分比", ">=", 100.0, "%"),
+        ("≤5百分比", "<=", 5.0, "%"),
+        ("不低于95百分比", ">=", 95.0, "%"),
+        ("90百分比以上", ">=", 90.0, "%"),
+        ("100百分比", "=", 100.0, "%"),
     ],
 )
 def test_parse_target(raw: str, op: TargetOp, value: float, unit: str | None) -> None:
@@ -68,6 +74,10 @@ def test_parse_target(raw: str, op: TargetOp, value: float, unit: str | None) ->
         "2021年",
         "30分",
         "达到一定规模",
+        # A bound without a number is no target.
+        "不超预算",
+        "不超过预算",
+        "支出不超过预算",
     ],
 )
 def test_parse_target_none(raw: str) -> None:
