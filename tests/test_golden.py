@@ -8,16 +8,15 @@ ancestor, points and target. Document fields are compared exactly.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from normalizers.text import to_simplified
 from pipeline.extract import extract_file
-from schema.records import Extraction, Indicator
+from schema.records import Extraction
+from tests.golden import leaves as _leaves
+from tests.golden import same_name as _same_name
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 DOCUMENTS = [
@@ -32,36 +31,6 @@ DOCUMENTS = [
     "yutian-mubiao-2023.txt",
     "yutian-mubiao-2023.docx",
 ]
-
-_ENUM = re.compile(r"^(\d+[、.．)]|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
-_POINTS_MARK = re.compile(r"[(（]\s*\d+(\.\d+)?\s*分\s*[)）]")
-_PUNCT = re.compile(r"[\s,，。.;；:：、()（）“”\"'《》「」【】\[\]<>＜＞—\-－_*·!！?？%％/]")
-
-
-def _key(text: str | None) -> str:
-    text = unicodedata.normalize("NFKC", to_simplified(text or "")).strip()
-    return _PUNCT.sub("", _POINTS_MARK.sub("", _ENUM.sub("", text)))
-
-
-def _same_name(truth: str, predicted: str) -> bool:
-    a, b = _key(truth), _key(predicted)
-    k = min(8, len(a), len(b))
-    return bool(a and b) and (a[:k] == b[:k] or (min(len(a), len(b)) >= 4 and (a in b or b in a)))
-
-
-def _leaves(extraction: Extraction) -> list[tuple[Indicator, Indicator]]:
-    by_id = {i.id: i for i in extraction.indicators}
-    parents = {i.parent_id for i in extraction.indicators}
-    out = []
-    for indicator in extraction.indicators:
-        if indicator.id in parents:
-            continue
-        top = indicator
-        while top.parent_id is not None:
-            top = by_id[top.parent_id]
-        out.append((indicator, top))
-    return out
-
 
 def _truth(name: str) -> dict:
     return json.loads((CORPUS / "truth" / f"{name}.json").read_text(encoding="utf-8"))

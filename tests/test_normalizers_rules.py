@@ -258,6 +258,8 @@ def _shape(rules: list[Rule]) -> list[Expected]:
         ("按时报送，否则不得分（10分）", "scored", 30, [("deduct", 10, None, None)]),
         ("按时报送，否则该项不得分", "scored", 10, [("deduct", 10, None, None)]),
         ("建立台账(2分),按时报送(3分),否则不得分", "scored", None, [("deduct", 5, None, None)]),
+        # Marks before it in its clause are what it takes away.
+        ("年度总结(2分)、半年总结(1分)未报送不得分", "scored", 10, [("deduct", 3, None, None)]),
         # --- Numbered sub-items: each rule stays in its own ---
         (
             "(1)信息报送每少1次扣1分 (2)河长制信息每篇加1分,最多加3分",
@@ -327,6 +329,7 @@ def test_find_rules(text: str, section: SectionKind, points: float | None, expec
             ["完全达到得5分", "基本达到得3分", "未达到不得分"],
         ),
         ("按时报送，否则不得分（10分）", "scored", ["否则不得分(10分)"]),
+        ("完全达到得5分基本达到得3分", "scored", ["完全达到得5分", "基本达到得3分"]),
     ],
 )
 def test_find_rules_text(text: str, section: SectionKind, expected: list[str]) -> None:
