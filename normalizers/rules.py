@@ -147,6 +147,8 @@ _PER_TAIL = re.compile(
 # Before a count without 每 these make it a threshold, not an occurrence: "少于3次扣1分" deducts
 # once for falling short, "少1次扣1分" for each time missed.
 _THRESHOLD_CHARS = frozenset("于足到满过达超第近约")
+# Ranks are not counts either: "前3名加5分", "四至六名加3分".
+_RANK_CHARS = frozenset("前后至~-")
 # Shares are thresholds without 每: "满意率低于90%扣2分"; "每低1个百分点扣1分" is per point.
 _SHARE_UNITS = frozenset({"%", "‰", "个百分点", "百分点"})
 # A 每 phrase alone in the previous clause: "每少1次,扣1分".
@@ -224,6 +226,7 @@ class _Layout:
         self.t = t
         inside = _bracket_depths(t)
         items = [(m.start(), m.end()) for m in _SUB_ITEM.finditer(t) if not inside[m.start()]]
+        self._item_starts = [s for s, _ in items]
         self._clause_cuts = sorted(
             [(i, i + 1) for i, ch in enumerate(t) if ch in _CLAUSE_BOUNDARY and not inside[i]] + items
         )
@@ -240,6 +243,10 @@ class _Layout:
     def sentence(self, pos: int) -> int:
         """Index of the sentence holding ``pos``."""
         return sum(1 for s, _ in self._sentence_cuts if s < pos)
+
+    def sub_item(self, pos: int) -> int:
+        """Index of the numbered sub-item holding ``pos`` (0 before any numbering)."""
+        return sum(1 for s in self._item_starts if s < pos)
 
     def clause_text(self, start: int, end: int) -> str:
         """The clause(s) spanning ``start``..``end``, without item numbering or edge whitespace."""
@@ -318,7 +325,7 @@ def _per_from_tail(tail: str) -> Per | None:
         return None
     if m.group("mei") is None:
         before = tail[: m.start("num")].rstrip() if m.group("num") is not None else ""
-        if m.group("num") is None or m.group("unit") in _SHARE_UNITS or before[-1:] in _THRESHOLD_CHARS:
+        if m.group("num") is None or m.group("unit") in _SHARE_UNITS or before[-1:] in _THRESHOLD_CHARS | _RANK_CHARS:
             return None
         if noun and not before.endswith(_OCCURRENCE_VERBS):
             return None  # "前3名的", "召开2次会议": a rank or a requirement, not an occurrence
@@ -377,7 +384,7 @@ def _explicit(t: str, masked: str, layout: _Layout) -> list[_Found]:
             per = Per(count=count if count is not None else 1.0, unit=m.group("sunit"))
         else:
             per = _per_from_tail(tail)
-            if per is None and not tail.strip() and clause_start > 0:
+            if per is None and not tail.strip() and clause_start > 0 and t[clause_start - 1] in _CLAUSE_BOUNDARY:
                 # "每少1次,扣1分": the per phrase is the whole previous clause.
                 prev_start = layout.clause_start(clause_start - 1)
                 prev = t[prev_start : clause_start - 1]
@@ -397,41 +404,53 @@ def _explicit(t: str, masked: str, layout: _Layout) -> list[_Found]:
     return found
 
 
-def _earned(masked: str, section: SectionKind, layout: _Layout) -> list[_Found]:
+def _earned(t: str, masked: str, section: SectionKind, layout: _Layout) -> list[_Found]:
     """Alternatives written as "得N分": "省级推广1篇,得3分;市级推广1篇,得2分", "完全达到得5分,基本达到得3分".
 
-    Only two or more of them in one item are alternatives; a single "得N分" restates what the item is
-    worth. They are tiers, or bonuses in a bonus section. The text of each runs from the end of the
-    one before, taking in the previous clause when "得N分" stands alone in its own ("…1篇,得3分").
+    Only two or more of them in one item (or numbered sub-item) are alternatives; a single "得N分"
+    restates what the item is worth. They are tiers, or bonuses in a bonus section. The text of each
+    runs from the end of the one before, taking in the previous clause when "得N分" stands alone in
+    its own ("…1篇,得3分").
     """
-    matches = [m for m in _EARN.finditer(masked) if _number(m.group("amt"))]
-    if len(matches) < 2:
+    by_item: dict[int, list[re.Match[str]]] = {}
+    for m in _EARN.finditer(masked):
+        if _number(m.group("amt")):
+            by_item.setdefault(layout.sub_item(m.start()), []).append(m)
+    matches = [m for group in by_item.values() if len(group) >= 2 for m in group]
+    if not matches:
         return []
     kind: RuleKind = "bonus" if section == "bonus" else "tier"
     found: list[_Found] = []
     prev_end = 0
-    for m in matches:
+    for m, nxt in zip(matches, [*matches[1:], None], strict=True):
         lo = _number(m.group("amt"))
         hi = _number(m.group("hi")) if m.group("hi") is not None else None
         points, cap = (None, hi) if hi is not None else (lo, None)
         start = max(layout.clause_start(m.start()), prev_end)
-        if not masked[start : m.start()].strip() and start > prev_end:
+        if not t[start : m.start()].strip() and start > prev_end and t[start - 1] in _CLAUSE_BOUNDARY:
             start = max(layout.clause_start(start - 1), prev_end)
-        found.append(_Found(m.start(), m.end(), kind, points, None, cap, start))
+        end = layout.clause_end(m.end() - 1)
+        if nxt is not None and nxt.start() < end:
+            end = m.end()  # the next alternative follows in the same clause
+        text = _ENUMERATOR.sub("", t[start:end], count=1).strip()
+        found.append(_Found(m.start(), m.end(), kind, points, None, cap, text=text))
         prev_end = m.end()
     return found
 
 
 def _no_score_points(m: re.Match[str], marks: list[_Mark], layout: _Layout, item_pts: float | None) -> float | None:
-    """What "不得分" costs: the mark in its own clause ("否则不得分(10分)"), else the whole item."""
+    """What "不得分" costs: the marks of its own clause, else the whole item.
+
+    The mark right after it ("否则不得分(10分)") says what is lost; marks before it in the clause
+    ("年度总结(2分)、半年总结(1分)未报送不得分") are what it takes away. A larger total of the
+    enclosing item is not what the clause is worth.
+    """
     start, end = layout.clause_start(m.start()), layout.clause_end(m.end())
     after = [k for k in marks if m.end() <= k.start and k.end <= end]
-    before = [k for k in marks if start <= k.start and k.end <= m.start()]
     if after:
         return after[0].value
-    if before:
-        return before[-1].value
-    return item_pts
+    before = _sum_marks([k for k in marks if start <= k.start and k.end <= m.start()])
+    return before if before is not None else item_pts
 
 
 def _caps(t: str, item_pts: float | None) -> tuple[list[tuple[int, int, RuleKind | None, float | None]], str]:
@@ -515,7 +534,7 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
 
     marks = _marks(t)
     found = _explicit(t, masked, layout)
-    found.extend(_earned(masked, section, layout))
+    found.extend(_earned(t, masked, section, layout))
     for m in _NO_SCORE.finditer(masked):
         found.append(_Found(m.start(), m.end(), "deduct", _no_score_points(m, marks, layout, item_pts)))
     for m in _DISCRETIONARY.finditer(masked):

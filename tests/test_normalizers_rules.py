@@ -211,6 +211,8 @@ def _shape(rules: list[Rule]) -> list[Expected]:
         ("1个月内未整改扣2分", "scored", None, [("deduct", 2, None, None)]),
         ("出现2次以上不合格扣1分", "scored", None, [("deduct", 1, None, None)]),
         ("第1、2名分别奖10分、5分", "bonus", None, [("bonus", 10, None, None), ("bonus", 5, None, None)]),
+        ("前3名奖5分", "bonus", None, [("bonus", 5, None, None)]),
+        ("获得冠军加8分、四至六名加3分", "bonus", None, [("bonus", 8, None, None), ("bonus", 3, None, None)]),
         # --- Ranges: every separator alike; no fixed size, the upper end is the cap ---
         ("每学年加15〜20分", "bonus", None, [("bonus", None, (1, "学年"), 20)]),
         ("每学年加15～20分", "bonus", None, [("bonus", None, (1, "学年"), 20)]),
@@ -251,6 +253,14 @@ def _shape(rules: list[Rule]) -> list[Expected]:
         ),
         # In a bonus section the alternatives are bonuses.
         ("获国家级表彰得5分,获省级表彰得3分", "bonus", None, [("bonus", 5, None, None), ("bonus", 3, None, None)]),
+        # Alternatives stand in one numbered sub-item: the lone 得5分 of sub-item 1 is not one of them.
+        (
+            "1.按要求每月上报工作开展情况,得5分,每少一次扣0.5分,扣完为止 "
+            "2.信息报道受省级媒体推广1篇,得3分;市级媒体推广2篇,得2分;县级媒体推广,得1分。",
+            "scored",
+            10,
+            [("deduct", 0.5, (1, "次"), 10), ("tier", 3, None, None), ("tier", 2, None, None), ("tier", 1, None, None)],
+        ),
         # A single 得N分 restates what the item is worth.
         ("按时完成,得5分", "scored", 5, []),
         ("获得3分", "scored", None, []),
