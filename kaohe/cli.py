@@ -47,11 +47,34 @@ def main() -> None:
     help="Extraction processes [default: one per CPU; 1 = no subprocesses].",
 )
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
-def ingest(directory: Path, db_url: str, workers: int | None, no_progress: bool) -> None:
+@click.option("--prune", is_flag=True, help="Delete stored documents under DIRECTORY whose files are gone.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where files are parsed: a local process pool, or a Dask distributed cluster (pip install 'kaohe[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="Dask scheduler address (tcp://host:8786); without it a local cluster of --workers processes is started.",
+)
+def ingest(
+    directory: Path,
+    db_url: str,
+    workers: int | None,
+    no_progress: bool,
+    prune: bool,
+    executor: str,
+    scheduler: str | None,
+) -> None:
     """Extract every file under DIRECTORY into the database.
 
     Files whose content and extractor version are unchanged since they were stored are skipped;
-    changed files replace their stored rows. Exit status 1 if any file failed.
+    changed files replace their stored rows. Stored documents under DIRECTORY whose files no
+    longer exist are listed, and deleted with --prune. Exit status 1 if any file failed.
     """
     from pipeline.discover import discover
     from pipeline.ingest import ingest as run_ingest
@@ -60,10 +83,24 @@ def ingest(directory: Path, db_url: str, workers: int | None, no_progress: bool)
         shown_url = make_url(db_url).render_as_string(hide_password=True)
     except SQLAlchemyError as exc:
         raise click.BadParameter(str(exc), param_hint="--db") from exc
+    if executor == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError as exc:
+            raise click.ClickException("the dask executor needs dask.distributed: pip install 'kaohe[dask]'") from exc
     sources = discover(directory)
     click.echo(f"Ingesting {len(sources)} files from {directory} into {shown_url}")
     try:
-        report = run_ingest(directory, db_url, workers, not no_progress, sources=sources)
+        report = run_ingest(
+            directory,
+            db_url,
+            workers,
+            not no_progress,
+            sources=sources,
+            prune=prune,
+            executor="dask" if executor == "dask" else "local",
+            scheduler=scheduler,
+        )
     except (SQLAlchemyError, ImportError) as exc:
         # The database cannot be opened or created at all (bad URL, missing driver, no access).
         first_line = str(exc).splitlines()[0] if str(exc) else ""
@@ -71,6 +108,11 @@ def ingest(directory: Path, db_url: str, workers: int | None, no_progress: bool)
     for loaded in report.details:
         line = f"loaded {loaded.source_path}: {loaded.indicators} indicators, {loaded.clauses} clauses"
         click.echo(line + "".join(f"\n  warning: {w}" for w in loaded.warnings))
+    for path in report.gone:
+        if path in report.pruned:
+            click.echo(f"pruned: {path} (file gone; its document and rows deleted)")
+        else:
+            click.echo(f"gone: {path} (use --prune to remove)")
     click.echo(f"loaded {len(report.loaded)}, skipped {len(report.skipped)}, failed {len(report.failed)}")
     click.echo(f"database: {describe_url(db_url)}")
     for path, reason in report.failed:

@@ -15,6 +15,7 @@ class SourceFile:
     path: Path
     size: int
     mtime: float
+    mtime_ns: int = 0  # the exact stamp, compared to decide whether a file may have changed
 
 
 def _ignored(name: str) -> bool:
@@ -46,6 +47,6 @@ def discover(root: Path) -> list[SourceFile]:
             except OSError:
                 continue  # dangling link, or removed since the listing
             if stat.S_ISREG(st.st_mode):
-                found.append(SourceFile(path=path, size=st.st_size, mtime=st.st_mtime))
+                found.append(SourceFile(path=path, size=st.st_size, mtime=st.st_mtime, mtime_ns=st.st_mtime_ns))
     found.sort(key=lambda f: f.path.parts)
     return found

@@ -3,34 +3,40 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kaohe import EXTRACTOR_VERSION
+from pipeline import executors
 from pipeline.discover import SourceFile, discover
-from pipeline.extract import extract_file, file_sha256
-from pipeline.load import load, source_path_of, stored_state
-from schema.errors import KaoheError
+from pipeline.executors import ExecutorName, Job
+from pipeline.extract import file_sha256
+from pipeline.load import delete_documents, load, record_stat, source_path_of, stored_state
 from schema.migrate import needs_upgrade, upgrade
-from schema.models import create_engine_for
-from schema.records import Extraction
+from schema.models import DocumentRow, create_engine_for
 
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
-    """Outcome of one run; every discovered file is in exactly one of the three, by source_path."""
+    """Outcome of one run; every discovered file is in exactly one of the three, by source_path.
+
+    ``gone`` are stored documents under the folder whose files no longer exist; ``pruned`` those
+    of them deleted from the database (all of them with ``prune=True``, else none).
+    """
 
     loaded: tuple[str, ...]
     skipped: tuple[str, ...]
     failed: tuple[tuple[str, str], ...]  # (source_path, one-line reason)
     # What each loaded file contributed, for the summary; not part of the outcome's identity.
     details: tuple[LoadedDocument, ...] = field(default=(), compare=False)
+    gone: tuple[str, ...] = ()
+    pruned: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -45,68 +51,7 @@ class LoadedDocument:
     warnings: tuple[str, ...]
 
 
-def failure_reason(exc: BaseException) -> str:
-    """One line saying why a file failed: the reason of a KaoheError, else "ExceptionType: message"."""
-    if isinstance(exc, KaoheError):
-        text = exc.reason
-    else:
-        message = str(exc)
-        text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-    return " ".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def _extract_job(path: Path, sha256: str) -> tuple[Extraction | None, str | None]:
-    """Extract one file, returning (extraction, None) or (None, reason); runs in a worker process.
-
-    Errors are turned into text here rather than raised: KaoheError does not survive pickling
-    back to the parent (its __init__ takes two arguments), and a failed unpickle would break the
-    whole pool instead of failing one file.
-    """
-    try:
-        return extract_file(path, sha256), None
-    except Exception as exc:
-        return None, failure_reason(exc)
-
-
-Job = tuple[SourceFile, str, str]  # (file, source_path, sha256)
-_WINDOW_PER_WORKER = 4  # files queued per worker: enough to keep every worker busy
-
-
-def _extract_all(jobs: Sequence[Job], workers: int) -> Iterator[tuple[Job, Extraction | None, str | None]]:
-    """Yield each job with its result as extractions complete (in any order)."""
-    if workers == 1 or len(jobs) <= 1:
-        # No pool: nothing to parallelize, and starting processes would cost more than it saves.
-        for job in jobs:
-            yield (job, *_extract_job(job[0].path, job[2]))
-        return
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)))
-    pending = iter(jobs)
-    in_flight: dict[Future[tuple[Extraction | None, str | None]], Job] = {}
-
-    def submit_next() -> None:
-        job = next(pending, None)
-        if job is not None:
-            in_flight[pool.submit(_extract_job, job[0].path, job[2])] = job
-
-    try:
-        # A bounded window of submitted files: memory stays flat however many files there are,
-        # because a result is dropped as soon as it has been loaded.
-        for _ in range(workers * _WINDOW_PER_WORKER):
-            submit_next()
-        while in_flight:
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = in_flight.pop(future)
-                try:
-                    extraction, error = future.result()
-                except Exception as exc:
-                    # The worker died (BrokenProcessPool) or the result could not be sent back.
-                    extraction, error = None, failure_reason(exc)
-                submit_next()
-                yield job, extraction, error
-    finally:
-        # Also reached when the caller stops early (Ctrl-C): do not wait for queued files.
-        pool.shutdown(wait=True, cancel_futures=True)
+failure_reason = executors.failure_reason
 
 
 def _progress_bar(enabled: bool) -> Progress:
@@ -122,6 +67,33 @@ def _progress_bar(enabled: bool) -> Progress:
     )
 
 
+def _is_under(key: str, root_key: str) -> bool:
+    """Whether the source_path ``key`` is in the folder whose source_path is ``root_key``."""
+    if root_key == ".":  # the current directory: every relative key
+        return not os.path.isabs(key)
+    return key.startswith(root_key.rstrip("/") + "/")
+
+
+def gone_documents(session: Session, root: Path, files: Sequence[SourceFile]) -> tuple[str, ...]:
+    """Source paths of stored documents under ``root`` whose files are gone, sorted.
+
+    Under ``root`` means the source_path starts with the folder's own source_path (so, like the
+    keys, it depends on the current directory); gone means neither among ``files`` (what was
+    discovered this run) nor a file on disk any more.
+    """
+    root_key = source_path_of(root)
+    found = {source_path_of(source.path) for source in files}
+    stored = session.scalars(select(DocumentRow.source_path)).all()
+    session.rollback()  # end the read transaction
+    return tuple(
+        sorted(
+            key
+            for key in stored
+            if _is_under(key, root_key) and key not in found and not os.path.isfile(key)
+        )
+    )
+
+
 def ingest(
     root: Path,
     db_url: str,
@@ -129,6 +101,9 @@ def ingest(
     progress: bool = True,
     *,
     sources: Sequence[SourceFile] | None = None,
+    prune: bool = False,
+    executor: ExecutorName = "local",
+    scheduler: str | None = None,
 ) -> IngestReport:
     """Bring the database at ``db_url`` up to date with the files under ``root``.
 
@@ -139,8 +114,15 @@ def ingest(
     per CPU; 1 extracts in this process) and loaded by this process, one transaction per file,
     replacing that file's earlier rows. A file that fails for any reason is reported with a
     one-line reason and its stored rows, if any, are left as they were; the run goes on.
-    Documents of files that no longer exist are not removed. ``sources`` may pass the files
-    already discovered under ``root``.
+    Stored documents under ``root`` whose files no longer exist are reported as ``gone`` and
+    kept, or with ``prune`` deleted (with all their rows, in one transaction) and reported as
+    ``pruned`` too (see :func:`gone_documents`). ``sources`` may pass the files already
+    discovered under ``root``.
+
+    A file whose size and mtime equal the stored ones is skipped without being read; only a file
+    whose stat changed is hashed (and skipped all the same when its hash did not change).
+    ``executor`` "dask" runs the extraction on a Dask cluster (``scheduler`` address, or a local
+    cluster of ``workers`` processes) instead of a local process pool.
     """
     if workers is None:
         workers = os.cpu_count() or 1
@@ -163,20 +145,29 @@ def ingest(
             jobs: list[Job] = []
             for source in files:
                 key = source_path_of(source.path)
+                stored = state.get(key)
+                current = stored is not None and stored.extractor_version == EXTRACTOR_VERSION
+                if current and stored is not None and (stored.size_bytes, stored.mtime_ns) == (
+                    source.size, source.mtime_ns
+                ):
+                    skipped.append(key)  # unchanged stat: not even read
+                    bar.advance(task)
+                    continue
                 try:
                     sha256 = file_sha256(source.path)
                 except OSError as exc:
                     failed.append((key, failure_reason(exc)))
                     bar.advance(task)
                     continue
-                if state.get(key) == (sha256, EXTRACTOR_VERSION):
+                if current and stored is not None and stored.sha256 == sha256:
+                    record_stat(session, key, source.size, source.mtime_ns)
                     skipped.append(key)
                     bar.advance(task)
                 else:
                     jobs.append((source, key, sha256))
 
             bar.update(task, description="extracting")
-            for (source, key, sha256), extraction, error in _extract_all(jobs, workers):
+            for (source, key, sha256), extraction, error in executors.run(jobs, workers, executor, scheduler):
                 if extraction is None:
                     failed.append((key, error or "extraction failed"))
                 else:
@@ -189,6 +180,10 @@ def ingest(
                         details.append(LoadedDocument(key, len(extraction.indicators),
                                                       len(extraction.clauses), extraction.warnings))
                 bar.advance(task)
+
+            gone = gone_documents(session, root, files)
+            if prune and gone:
+                delete_documents(session, gone)
     finally:
         engine.dispose()
     return IngestReport(
@@ -196,4 +191,6 @@ def ingest(
         skipped=tuple(sorted(skipped)),
         failed=tuple(sorted(failed)),
         details=tuple(sorted(details, key=lambda d: d.source_path)),
+        gone=gone,
+        pruned=gone if prune else (),
     )

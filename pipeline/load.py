@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from kaohe import EXTRACTOR_VERSION
@@ -33,10 +35,59 @@ def source_path_of(path: Path) -> str:
         return absolute.as_posix()
 
 
-def stored_state(session: Session) -> dict[str, tuple[str, str]]:
-    """Map every stored ``source_path`` to its ``(sha256, extractor_version)``."""
-    rows = session.execute(select(DocumentRow.source_path, DocumentRow.sha256, DocumentRow.extractor_version))
-    return {path: (sha, version) for path, sha, version in rows}
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """What the database knows of a stored file, to decide whether it must be read again."""
+
+    sha256: str
+    extractor_version: str
+    size_bytes: int | None = None
+    mtime_ns: int | None = None
+
+
+def stored_state(session: Session) -> dict[str, StoredFile]:
+    """Map every stored ``source_path`` to what is stored of its file."""
+    rows = session.execute(
+        select(
+            DocumentRow.source_path,
+            DocumentRow.sha256,
+            DocumentRow.extractor_version,
+            DocumentRow.size_bytes,
+            DocumentRow.mtime_ns,
+        )
+    )
+    return {path: StoredFile(sha, version, size, mtime) for path, sha, version, size, mtime in rows}
+
+
+def record_stat(session: Session, source_path: str, size: int, mtime_ns: int) -> None:
+    """Note a new size and mtime for a file whose content (hash) is unchanged: it was touched or
+    copied, and the next run should skip it on its stat alone. Commits."""
+    session.execute(
+        update(DocumentRow)
+        .where(DocumentRow.source_path == source_path)
+        .values(size_bytes=size, mtime_ns=mtime_ns)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+
+
+def delete_documents(session: Session, source_paths: Sequence[str]) -> int:
+    """Delete the documents stored for ``source_paths`` with all their rows (the foreign keys
+    cascade), in one transaction committed here (rolled back on error); return how many."""
+    deleted = 0
+    try:
+        for start in range(0, len(source_paths), 500):  # bounded IN lists
+            result = session.execute(
+                delete(DocumentRow)
+                .where(DocumentRow.source_path.in_(source_paths[start : start + 500]))
+                .execution_options(synchronize_session=False)
+            )
+            deleted += result.rowcount
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return deleted
 
 
 def _indicator_paths(key: str, indicators: tuple[Indicator, ...]) -> dict[int, str]:
@@ -87,6 +138,12 @@ def _check_clauses(key: str, extraction: Extraction) -> None:
             )
 
 
+def _as_utc(moment: datetime) -> datetime:
+    # Naive means UTC (PostgreSQL would read it in the session's time zone); SQLite keeps the
+    # wall-clock time and drops the zone, so an aware time is converted to UTC first.
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
 def load(
     session: Session,
     source: SourceFile | Path,
@@ -101,12 +158,13 @@ def load(
     (the foreign keys cascade) and the new rows inserted, all in one transaction that is committed
     here; on any error it is rolled back, so the earlier rows stay, and the error is re-raised.
     The session should have no uncommitted work of its own. ``sha256`` is the file hash the skip
-    decision is based on; ``loaded_at`` defaults to the current UTC time.
+    decision is based on; ``loaded_at`` defaults to the current UTC time, and a naive one is taken as UTC.
     """
     if isinstance(source, SourceFile):
-        path, size = source.path, source.size
+        path, size, mtime_ns = source.path, source.size, source.mtime_ns or None
     else:
-        path, size = source, source.stat().st_size
+        stat = source.stat()
+        path, size, mtime_ns = source, stat.st_size, stat.st_mtime_ns
     key = source_path_of(path)
     # Validate before touching the database: a malformed extraction must not replace good rows.
     paths = _indicator_paths(key, extraction.indicators)
@@ -124,6 +182,7 @@ def load(
             file_name=path.name,
             sha256=sha256,
             size_bytes=size,
+            mtime_ns=mtime_ns,
             format=info.format,
             extractor_version=EXTRACTOR_VERSION,
             title=info.title,
@@ -137,7 +196,7 @@ def load(
             page_count=info.page_count,
             indicator_count=len(extraction.indicators),
             warning_count=len(extraction.warnings),
-            loaded_at=loaded_at or datetime.now(timezone.utc),
+            loaded_at=_as_utc(loaded_at) if loaded_at else datetime.now(timezone.utc),
         )
         session.add(document)
         session.flush()

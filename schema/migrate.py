@@ -50,6 +50,11 @@ _LEGACY_SCHEMAS: dict[str, dict[str, frozenset[str]]] = {
         "checks": frozenset(["id", "document_id", "indicator_id", "name", "declared", "computed", "unscored", "ok"]),
     },
 }
+# init_db (create_all of the current models) still makes databases without a migration history.
+_LEGACY_SCHEMAS["0003_file_stat"] = {
+    **_LEGACY_SCHEMAS["0002_checks_views"],
+    "documents": frozenset(f"{_BASE_COLUMNS['documents']} mtime_ns".split()),
+}
 _KAOHE_TABLES = frozenset().union(*(schema.keys() for schema in _LEGACY_SCHEMAS.values()))
 
 
@@ -142,9 +147,9 @@ def _stamp_legacy(connection: Connection, config: Config, revision: str) -> None
     """Record ``revision`` for a pre-migration database and add what create_all did not make."""
     script = ScriptDirectory.from_config(config)
     context = MigrationContext.configure(connection)
-    if revision == "0002_checks_views":
+    if revision in ("0002_checks_views", "0003_file_stat"):
         # create_all made the tables of 0002 but not its views: create them with 0002's own code.
-        module = script.get_revision(revision).module
+        module = script.get_revision("0002_checks_views").module
         with Operations.context(context):
             module.create_views()
     context.stamp(script, revision)

@@ -62,6 +62,10 @@ class DocumentRow(Base):
     file_name: Mapped[str] = mapped_column(String(255), index=True, comment="base name of source_path")
     sha256: Mapped[str] = mapped_column(String(64), index=True, comment="hex SHA-256 of the file content")
     size_bytes: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int | None] = mapped_column(
+        BigInteger,
+        comment="file modification time when stored (ns since the epoch); with size_bytes, skips unchanged files",
+    )
     format: Mapped[str] = mapped_column(String(16), index=True, comment="pdf, docx or text")
     extractor_version: Mapped[str] = mapped_column(String(32))
     title: Mapped[str | None] = mapped_column(Text, comment="simplified Chinese")

@@ -35,17 +35,19 @@ is_root() { [[ $(id -u) -eq 0 ]]; }
 find_bindir() {
     local dir
     if [[ -n ${KAOHE_PG_BINDIR:-} ]]; then
-        [[ -x $KAOHE_PG_BINDIR/initdb ]] && echo "$KAOHE_PG_BINDIR"
-        return
+        if [[ -x $KAOHE_PG_BINDIR/initdb ]]; then echo "$KAOHE_PG_BINDIR"; fi
+        return 0
     fi
-    dir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)
-    if [[ -n $dir && -x $dir/initdb ]]; then
-        echo "$dir"
-        return
-    fi
+    # The newest version with a server (a client-only version has psql there but no initdb).
+    while read -r dir; do
+        if [[ -x $dir/initdb ]]; then
+            echo "$dir"
+            return
+        fi
+    done < <(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -rV)
     if command -v pg_config >/dev/null 2>&1; then
         dir=$(pg_config --bindir)
-        [[ -x $dir/initdb ]] && echo "$dir"
+        if [[ -x $dir/initdb ]]; then echo "$dir"; fi
     fi
     return 0
 }
@@ -61,16 +63,19 @@ install_postgresql() {
 
 # Run a server program: as the postgres OS user when we are root, from a directory it may enter.
 as_server_user() {
+    # 9<&-: the server must not inherit (and so hold) the lock below.
     if is_root; then
-        (cd / && runuser -u postgres -- "$@")
+        (cd / && runuser -u postgres -- "$@" 9<&-)
     else
-        (cd / && "$@")
+        (cd / && "$@" 9<&-)
     fi
 }
 
+# Our server is up and answers on its port.
 running() {
     [[ -f $STATE/port && -f $STATE/data/PG_VERSION ]] &&
-        as_server_user "$BIN/pg_ctl" -D "$STATE/data" status >/dev/null 2>&1
+        as_server_user "$BIN/pg_ctl" -D "$STATE/data" status >/dev/null 2>&1 &&
+        "$BIN/pg_isready" -q -t 10 -h 127.0.0.1 -p "$(cat "$STATE/port")"
 }
 
 url() { echo "postgresql+psycopg://postgres@127.0.0.1:$(cat "$STATE/port")/$DB"; }
@@ -96,7 +101,7 @@ start() {
     if ! running; then
         check_state_dir
         if [[ -d $STATE/data ]]; then
-            as_server_user "$BIN/pg_ctl" -D "$STATE/data" -m immediate -s stop >/dev/null 2>&1 || true
+            as_server_user "$BIN/pg_ctl" -D "$STATE/data" -m immediate -W -s stop >/dev/null 2>&1 || true
         fi
         rm -rf "$STATE"
         mkdir -p "$STATE"
@@ -105,6 +110,8 @@ start() {
         if is_root; then
             id postgres >/dev/null 2>&1 || die "there is no 'postgres' OS user to run the server as"
             chown postgres: "$STATE"
+            runuser -u postgres -- test -w "$STATE" ||
+                die "the postgres OS user cannot reach $STATE; set KAOHE_PG_DIR to a directory under /tmp"
         fi
         as_server_user "$BIN/initdb" -D "$STATE/data" -U postgres --auth=trust --encoding=UTF8 --no-locale \
             --no-sync >"$STATE/initdb.log" 2>&1 || {
@@ -134,7 +141,7 @@ EOF
                 die "could not start PostgreSQL in $STATE"
             }
         done
-        log "started PostgreSQL $("$BIN/postgres" --version | awk '{print $NF}') in $STATE on 127.0.0.1:$port"
+        log "started PostgreSQL $("$BIN/postgres" --version | awk '{print $3}') in $STATE on 127.0.0.1:$port"
     fi
     local port
     port=$(cat "$STATE/port")
@@ -167,7 +174,7 @@ start) start ;;
 stop) stop ;;
 url)
     BIN=$(find_bindir)
-    [[ -n $BIN ]] && running || die "no server running in $STATE"
+    if [[ -z $BIN ]] || ! running; then die "no server running in $STATE"; fi
     url
     ;;
 *) die "usage: $0 [start|url|stop]" ;;

@@ -183,6 +183,37 @@ def test_ingest_rejects_bad_db_url(tmp_path: Path) -> None:
     assert "--db" in result.output
 
 
+def test_ingest_lists_gone_files_and_prunes_them(
+    corpus_dir: Path, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("in").mkdir()
+    shutil.copyfile(corpus_dir / "zaozhuang-fulian-2022.txt", "in/fulian.txt")
+    shutil.copyfile(corpus_dir / "zaozhuang-laoganbu-2022.txt", "in/laoganbu.txt")
+    runner = CliRunner()
+    args = ["ingest", "in", "--db", db_url, "--no-progress", "--workers", "1"]
+    assert runner.invoke(main, args).exit_code == 0
+    Path("in/laoganbu.txt").unlink()
+
+    kept = runner.invoke(main, args)
+
+    assert kept.exit_code == 0, kept.output
+    assert summary_lines(kept.output)[1:3] == [
+        "gone: in/laoganbu.txt (use --prune to remove)",
+        "loaded 0, skipped 1, failed 0",
+    ]
+
+    pruned = runner.invoke(main, [*args, "--prune"])
+
+    assert pruned.exit_code == 0, pruned.output
+    assert summary_lines(pruned.output)[1:3] == [
+        "pruned: in/laoganbu.txt (file gone; its document and rows deleted)",
+        "loaded 0, skipped 1, failed 0",
+    ]
+    again = runner.invoke(main, [*args, "--prune"])
+    assert not [line for line in summary_lines(again.output) if line.startswith(("gone:", "pruned:"))]
+
+
 def test_extract_json_prints_exactly_the_export(corpus_dir: Path) -> None:
     path = corpus_dir / "yutian-mubiao-2023.docx"
     result = CliRunner().invoke(main, ["extract", str(path), "--json"])

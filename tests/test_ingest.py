@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+import pipeline.executors as executors_module
 import pipeline.ingest as ingest_module
 import pipeline.load as load_module
 from kaohe import EXTRACTOR_VERSION
@@ -26,6 +27,15 @@ def query(url: str, sql: str) -> list[tuple[object, ...]]:
     try:
         with engine.connect() as conn:
             return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def query_dicts(url: str, sql: str) -> list[dict[str, object]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(text(sql))]
     finally:
         engine.dispose()
 
@@ -52,8 +62,9 @@ def test_discover_lists_regular_files_recursively_sorted(tmp_path: Path) -> None
         "notes",
         "数据/考核.txt",
     ]
+    stat = found[0].path.stat()
     assert found[0] == SourceFile(
-        path=tmp_path / "a" / "b" / "c.docx", size=len("a/b/c.docx"), mtime=found[0].path.stat().st_mtime
+        path=tmp_path / "a" / "b" / "c.docx", size=len("a/b/c.docx"), mtime=stat.st_mtime, mtime_ns=stat.st_mtime_ns
     )
     assert all(f.path.is_absolute() for f in found)
 
@@ -75,20 +86,20 @@ def test_discover_refuses_a_file(tmp_path: Path) -> None:
 
 
 def test_ingest_corpus_twice_is_idempotent(
-    corpus_copy: Path, tmp_path: Path, tmp_db_url: str, dump_db: Dump, monkeypatch: pytest.MonkeyPatch
+    corpus_copy: Path, tmp_path: Path, db_url: str, dump_db: Dump, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     names = sorted(p.name for p in corpus_copy.iterdir())
     assert len(names) == 10
     expected_paths = tuple(f"raw/{name}" for name in names)
 
-    first = ingest(Path("raw"), tmp_db_url, workers=2, progress=False)
+    first = ingest(Path("raw"), db_url, workers=2, progress=False)
 
     assert first == IngestReport(loaded=expected_paths, skipped=(), failed=())
-    dump = dump_db(tmp_db_url)
+    dump = dump_db(db_url)
     assert len(dump["documents"]) == 10
     documents = query(
-        tmp_db_url,
+        db_url,
         "SELECT id, source_path, file_name, sha256, size_bytes, format, extractor_version, "
         "indicator_count, warning_count, title FROM documents ORDER BY source_path",
     )
@@ -109,7 +120,7 @@ def test_ingest_corpus_twice_is_idempotent(
         assert title == extraction.document.title
         assert (n_ind, n_warn) == (len(extraction.indicators), len(extraction.warnings))
         stored = query(
-            tmp_db_url,
+            db_url,
             f"SELECT ordinal, level, name, points, target_op, target_value, target_text, actual "
             f"FROM indicators WHERE document_id = {doc_id} ORDER BY id",
         )
@@ -127,94 +138,93 @@ def test_ingest_corpus_twice_is_idempotent(
             for i in extraction.indicators
         ]
         assert query(
-            tmp_db_url, f"SELECT message FROM warnings WHERE document_id = {doc_id} ORDER BY id"
+            db_url, f"SELECT message FROM warnings WHERE document_id = {doc_id} ORDER BY id"
         ) == [(w,) for w in extraction.warnings]
-        assert len(query(tmp_db_url, f"SELECT id FROM clauses WHERE document_id = {doc_id}")) == len(
+        assert len(query(db_url, f"SELECT id FROM clauses WHERE document_id = {doc_id}")) == len(
             extraction.clauses
         )
         assert query(
-            tmp_db_url, f"SELECT name, value, text FROM facts WHERE document_id = {doc_id} ORDER BY id"
+            db_url, f"SELECT name, value, text FROM facts WHERE document_id = {doc_id} ORDER BY id"
         ) == [(f.name, f.value, f.text) for f in extraction.facts]
     # Every indicator's path is its parent's path plus its own name.
     for parent_path, path, name in query(
-        tmp_db_url, "SELECT p.path, c.path, c.name FROM indicators c JOIN indicators p ON c.parent_id = p.id"
+        db_url, "SELECT p.path, c.path, c.name FROM indicators c JOIN indicators p ON c.parent_id = p.id"
     ):
         assert path == f"{parent_path} / {name}"
 
-    second = ingest(Path("raw"), tmp_db_url, workers=1, progress=False)
+    second = ingest(Path("raw"), db_url, workers=1, progress=False)
 
     assert second == IngestReport(loaded=(), skipped=expected_paths, failed=())
     # Skipped documents are not rewritten: every column, loaded_at included, is unchanged.
-    assert dump_db(tmp_db_url) == dump
+    assert dump_db(db_url) == dump
 
 
 def test_changed_file_is_replaced(
-    corpus_copy: Path, tmp_path: Path, tmp_db_url: str, dump_db: Dump, monkeypatch: pytest.MonkeyPatch
+    corpus_copy: Path, tmp_path: Path, db_url: str, dump_db: Dump, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "two"
     folder.mkdir()
     for name in ["zaozhuang-fulian-2022.txt", "zaozhuang-laoganbu-2022.txt"]:
         shutil.copyfile(corpus_copy / name, folder / name)
-    first = ingest(folder, tmp_db_url, workers=1, progress=False)
+    first = ingest(folder, db_url, workers=1, progress=False)
     assert first.loaded == ("two/zaozhuang-fulian-2022.txt", "two/zaozhuang-laoganbu-2022.txt")
-    before = query(tmp_db_url, "SELECT * FROM documents ORDER BY source_path")
-    indicators_before = query(tmp_db_url, "SELECT count(*) FROM indicators")[0][0]
+    before = query_dicts(db_url, "SELECT * FROM documents ORDER BY source_path")
+    indicators_before = query(db_url, "SELECT count(*) FROM indicators")[0][0]
 
     changed = folder / "zaozhuang-laoganbu-2022.txt"
     with changed.open("a", encoding="utf-8") as fh:
         fh.write("\n备注：本表由市委老干部局负责解释。\n")
-    second = ingest(folder, tmp_db_url, workers=1, progress=False)
+    second = ingest(folder, db_url, workers=1, progress=False)
 
     assert second == IngestReport(
         loaded=("two/zaozhuang-laoganbu-2022.txt",), skipped=("two/zaozhuang-fulian-2022.txt",), failed=()
     )
-    after = query(tmp_db_url, "SELECT * FROM documents ORDER BY source_path")
+    after = query_dicts(db_url, "SELECT * FROM documents ORDER BY source_path")
     assert len(after) == 2
     assert after[0] == before[0]  # the unchanged file's row is not rewritten
-    columns = [c for (c,) in query(tmp_db_url, "SELECT name FROM pragma_table_info('documents')")]
-    old, new = dict(zip(columns, before[1], strict=True)), dict(zip(columns, after[1], strict=True))
+    old, new = before[1], after[1]
     assert new["source_path"] == "two/zaozhuang-laoganbu-2022.txt"
     assert new["sha256"] == file_sha256(changed) != old["sha256"]
     assert new["size_bytes"] == changed.stat().st_size > old["size_bytes"]
     assert new["loaded_at"] >= old["loaded_at"]
-    assert query(tmp_db_url, "SELECT count(*) FROM indicators")[0][0] == indicators_before + (
+    assert query(db_url, "SELECT count(*) FROM indicators")[0][0] == indicators_before + (
         new["indicator_count"] - old["indicator_count"]
     )
     # No orphans: every indicator belongs to one of the two documents.
     assert query(
-        tmp_db_url, "SELECT count(*) FROM indicators WHERE document_id NOT IN (SELECT id FROM documents)"
+        db_url, "SELECT count(*) FROM indicators WHERE document_id NOT IN (SELECT id FROM documents)"
     ) == [(0,)]
-    assert len(dump_db(tmp_db_url)["documents"]) == 2
+    assert len(dump_db(db_url)["documents"]) == 2
 
 
 def test_extractor_version_change_reloads_everything(
-    corpus_copy: Path, tmp_path: Path, tmp_db_url: str, monkeypatch: pytest.MonkeyPatch
+    corpus_copy: Path, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "one"
     folder.mkdir()
     shutil.copyfile(corpus_copy / "yutian-mubiao-2023.txt", folder / "yutian-mubiao-2023.txt")
-    assert ingest(folder, tmp_db_url, workers=1, progress=False).loaded == ("one/yutian-mubiao-2023.txt",)
+    assert ingest(folder, db_url, workers=1, progress=False).loaded == ("one/yutian-mubiao-2023.txt",)
 
     monkeypatch.setattr(ingest_module, "EXTRACTOR_VERSION", "999")
     monkeypatch.setattr(load_module, "EXTRACTOR_VERSION", "999")
-    report = ingest(folder, tmp_db_url, workers=1, progress=False)
+    report = ingest(folder, db_url, workers=1, progress=False)
 
     assert report.loaded == ("one/yutian-mubiao-2023.txt",)
-    assert query(tmp_db_url, "SELECT source_path, extractor_version FROM documents") == [
+    assert query(db_url, "SELECT source_path, extractor_version FROM documents") == [
         ("one/yutian-mubiao-2023.txt", "999")
     ]
 
 
-def test_paths_outside_cwd_are_stored_absolute(corpus_copy: Path, tmp_db_url: str, tmp_path: Path) -> None:
+def test_paths_outside_cwd_are_stored_absolute(corpus_copy: Path, db_url: str, tmp_path: Path) -> None:
     folder = tmp_path / "abs"
     folder.mkdir()
     shutil.copyfile(corpus_copy / "zaozhuang-fulian-2022.txt", folder / "a.txt")
     # pytest's cwd is the repository, which does not contain tmp_path.
-    report = ingest(folder, tmp_db_url, workers=1, progress=False)
+    report = ingest(folder, db_url, workers=1, progress=False)
     assert report.loaded == ((folder / "a.txt").as_posix(),)
-    assert query(tmp_db_url, "SELECT source_path, file_name FROM documents") == [
+    assert query(db_url, "SELECT source_path, file_name FROM documents") == [
         ((folder / "a.txt").as_posix(), "a.txt")
     ]
 
@@ -236,20 +246,20 @@ def _fake_extraction(path: Path, sha256: str) -> Extraction:
 
 
 def test_any_exception_fails_only_that_file_and_keeps_its_rows(
-    tmp_path: Path, tmp_db_url: str, dump_db: Dump, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, db_url: str, dump_db: Dump, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "docs"
     folder.mkdir()
     for name in ["a.txt", "b.txt", "c.txt"]:
         (folder / name).write_text(f"{name}\n", encoding="utf-8")
-    monkeypatch.setattr(ingest_module, "extract_file", _fake_extraction)
-    assert ingest(folder, tmp_db_url, workers=1, progress=False).loaded == (
+    monkeypatch.setattr(executors_module, "extract_file", _fake_extraction)
+    assert ingest(folder, db_url, workers=1, progress=False).loaded == (
         "docs/a.txt",
         "docs/b.txt",
         "docs/c.txt",
     )
-    before = dump_db(tmp_db_url)
+    before = dump_db(db_url)
 
     # Change all three; extraction of b raises a bug-type error, loading c fails validation.
     for name in ["a.txt", "b.txt", "c.txt"]:
@@ -264,8 +274,8 @@ def test_any_exception_fails_only_that_file_and_keeps_its_rows(
             return Extraction(document=extraction.document, indicators=(*extraction.indicators, orphan))
         return extraction
 
-    monkeypatch.setattr(ingest_module, "extract_file", flaky)
-    report = ingest(folder, tmp_db_url, workers=1, progress=False)
+    monkeypatch.setattr(executors_module, "extract_file", flaky)
+    report = ingest(folder, db_url, workers=1, progress=False)
 
     assert report.loaded == ("docs/a.txt",)
     assert report.skipped == ()
@@ -273,7 +283,7 @@ def test_any_exception_fails_only_that_file_and_keeps_its_rows(
         ("docs/b.txt", "KeyError: '列'"),
         ("docs/c.txt", "indicator 2 has parent_id 7, which is not in the extraction"),
     )
-    after = dump_db(tmp_db_url)
+    after = dump_db(db_url)
     # b and c keep their earlier rows (documents 2 and 3); a was replaced.
     assert [row for row in after["documents"] if row[1] != "docs/a.txt"] == [
         row for row in before["documents"] if row[1] != "docs/a.txt"
@@ -281,14 +291,14 @@ def test_any_exception_fails_only_that_file_and_keeps_its_rows(
     assert sorted(row[1] for row in after["documents"]) == ["docs/a.txt", "docs/b.txt", "docs/c.txt"]
 
     # Once b and c extract again, they are loaded; a (unchanged since) is skipped.
-    monkeypatch.setattr(ingest_module, "extract_file", _fake_extraction)
-    assert ingest(folder, tmp_db_url, workers=1, progress=False) == IngestReport(
+    monkeypatch.setattr(executors_module, "extract_file", _fake_extraction)
+    assert ingest(folder, db_url, workers=1, progress=False) == IngestReport(
         loaded=("docs/b.txt", "docs/c.txt"), skipped=("docs/a.txt",), failed=()
     )
 
 
 def test_bad_files_fail_with_their_reason(
-    corpus_dir: Path, tmp_path: Path, tmp_db_url: str, monkeypatch: pytest.MonkeyPatch
+    corpus_dir: Path, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "in"
@@ -298,7 +308,7 @@ def test_bad_files_fail_with_their_reason(
     (folder / "corrupt.pdf").write_bytes((corpus_dir / "nanchang-kaohe-2023.pdf").read_bytes()[:1000])
     shutil.copyfile(corpus_dir / "zaozhuang-fulian-2022.txt", folder / "ok.txt")
 
-    report = ingest(folder, tmp_db_url, workers=3, progress=False)
+    report = ingest(folder, db_url, workers=3, progress=False)
 
     assert report.loaded == ("in/ok.txt",)
     failed = dict(report.failed)
@@ -307,15 +317,92 @@ def test_bad_files_fail_with_their_reason(
     assert failed["in/legacy.doc"].startswith("unsupported file type '.doc'")
     assert "libreoffice" in failed["in/legacy.doc"]
     assert all("\n" not in reason and reason for reason in failed.values())
-    assert query(tmp_db_url, "SELECT source_path FROM documents") == [("in/ok.txt",)]
+    assert query(db_url, "SELECT source_path FROM documents") == [("in/ok.txt",)]
 
 
-def test_workers_must_be_positive(tmp_path: Path, tmp_db_url: str) -> None:
+def test_workers_must_be_positive(tmp_path: Path, db_url: str) -> None:
     with pytest.raises(ValueError, match="at least 1"):
-        ingest(tmp_path, tmp_db_url, workers=0, progress=False)
+        ingest(tmp_path, db_url, workers=0, progress=False)
 
 
-def test_empty_folder_creates_the_database(tmp_path: Path, tmp_db_url: str, dump_db: Dump) -> None:
+def test_empty_folder_creates_the_database(tmp_path: Path, db_url: str, dump_db: Dump) -> None:
     (tmp_path / "empty").mkdir()
-    assert ingest(tmp_path / "empty", tmp_db_url, workers=None, progress=True) == IngestReport((), (), ())
-    assert dump_db(tmp_db_url) == {t: [] for t in ("documents", "indicators", "clauses", "facts", "warnings")}
+    assert ingest(tmp_path / "empty", db_url, workers=None, progress=True) == IngestReport((), (), ())
+    assert dump_db(db_url) == {t: [] for t in ("documents", "indicators", "clauses", "facts", "warnings")}
+
+
+# -- files that are gone ----------------------------------------------------------------------
+
+
+def test_gone_files_are_listed_and_kept_then_pruned(
+    tmp_path: Path, db_url: str, dump_db: Dump, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(executors_module, "extract_file", _fake_extraction)
+    for rel in ["docs/a.txt", "docs/b.txt", "docs/sub/c.txt", "docs2/d.txt", "other/e.txt"]:
+        Path(rel).parent.mkdir(parents=True, exist_ok=True)
+        Path(rel).write_text(f"{rel}\n", encoding="utf-8")
+    assert ingest(Path("docs"), db_url, workers=1, progress=False).loaded == (
+        "docs/a.txt",
+        "docs/b.txt",
+        "docs/sub/c.txt",
+    )
+    # docs2 shares the prefix "docs" but is another folder; other/ is ingested separately.
+    ingest(Path("docs2"), db_url, workers=1, progress=False)
+    ingest(Path("other"), db_url, workers=1, progress=False)
+    Path("docs/b.txt").unlink()
+    shutil.rmtree("docs/sub")
+    Path("docs2/d.txt").unlink()  # gone too, but not under docs/
+    before = dump_db(db_url)
+
+    kept = ingest(Path("docs"), db_url, workers=1, progress=False)
+
+    assert kept == IngestReport(
+        loaded=(), skipped=("docs/a.txt",), failed=(), gone=("docs/b.txt", "docs/sub/c.txt"), pruned=()
+    )
+    assert dump_db(db_url) == before
+
+    pruned = ingest(Path("docs"), db_url, workers=1, progress=False, prune=True)
+
+    assert pruned == IngestReport(
+        loaded=(),
+        skipped=("docs/a.txt",),
+        failed=(),
+        gone=("docs/b.txt", "docs/sub/c.txt"),
+        pruned=("docs/b.txt", "docs/sub/c.txt"),
+    )
+    after = dump_db(db_url)
+    assert sorted(row[1] for row in after["documents"]) == ["docs/a.txt", "docs2/d.txt", "other/e.txt"]
+    # The other documents are untouched, and nothing of the pruned ones is left (cascade).
+    kept_ids = {row[0] for row in after["documents"]}
+    for table in ("documents", "indicators", "clauses", "facts", "warnings"):
+        column = 0 if table == "documents" else 1
+        assert after[table] == [row for row in before[table] if row[column] in kept_ids], table
+    assert len(after["indicators"]) == 3
+    assert ingest(Path("docs"), db_url, workers=1, progress=False, prune=True) == IngestReport(
+        loaded=(), skipped=("docs/a.txt",), failed=()
+    )
+
+
+def test_gone_under_the_current_directory_and_absolute_paths(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(executors_module, "extract_file", _fake_extraction)
+    inside, outside = tmp_path / "cwd", tmp_path / "outside"
+    for folder in (inside, outside):
+        folder.mkdir()
+        (folder / "a.txt").write_text("甲\n", encoding="utf-8")
+        (folder / "b.txt").write_text("乙\n", encoding="utf-8")
+    monkeypatch.chdir(inside)
+    ingest(Path("."), db_url, workers=1, progress=False)
+    ingest(outside, db_url, workers=1, progress=False)
+    (inside / "b.txt").unlink()
+    (outside / "b.txt").unlink()
+
+    # "." holds every relative source_path, but not the absolute ones of the folder outside.
+    here = ingest(Path("."), db_url, workers=1, progress=False, prune=True)
+    assert (here.skipped, here.gone, here.pruned) == (("a.txt",), ("b.txt",), ("b.txt",))
+    there = ingest(outside, db_url, workers=1, progress=False)
+    a, b = (outside / "a.txt").as_posix(), (outside / "b.txt").as_posix()
+    assert (there.skipped, there.gone, there.pruned) == ((a,), (b,), ())
+    assert sorted(p for (p,) in query(db_url, "SELECT source_path FROM documents")) == sorted([a, b, "a.txt"])

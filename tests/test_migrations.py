@@ -31,18 +31,16 @@ from schema.migrate import (
 from schema.models import Base, create_engine_for, init_db
 from schema.records import DocumentInfo, Extraction, Indicator
 
-HEAD = "0002_checks_views"
+HEAD = "0003_file_stat"
 TABLES_0001 = ("documents", "indicators", "clauses", "facts", "warnings")
 VIEWS = {"indicator_flat", "clause_flat", "reconciliation_warnings"}
 
 
 @pytest.fixture
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: the shared ``db_url`` fixture where conftest has one, else a SQLite file."""
-    try:
-        return str(request.getfixturevalue("db_url"))
-    except pytest.FixtureLookupError:
-        return f"sqlite:///{tmp_path / 'kaohe.db'}"
+def url(db_url: str) -> str:
+    """An empty database, once per backend: the shared ``db_url`` fixture (SQLite, PostgreSQL)."""
+    # db_url is parametrized, so it must be requested by name, not with request.getfixturevalue.
+    return db_url
 
 
 @pytest.fixture
@@ -142,7 +140,7 @@ def _fill_0001(engine: Engine) -> None:
 def _dump_0001(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the 0001 tables, by the 0001 columns only."""
     columns = {
-        table: [col["name"] for col in inspect(engine).get_columns(table) if col["name"] != "context"]
+        table: [col["name"] for col in inspect(engine).get_columns(table) if col["name"] not in ("context", "mtime_ns")]
         for table in TABLES_0001
     }
     return {
@@ -458,7 +456,7 @@ def test_db_upgrade_creates_an_empty_database(tmp_path: Path) -> None:
 
 
 def test_known_revisions() -> None:
-    assert known_revisions() == ["0001_initial", HEAD]
+    assert known_revisions() == ["0001_initial", "0002_checks_views", HEAD]
     assert head_revision() == HEAD
 
 
