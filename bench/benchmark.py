@@ -12,7 +12,12 @@ trailing PDF comment, so nothing is skipped as unchanged), then measures in one 
 
 It prints pages/s, docs/s, the ratios, peak RSS of the ingest process (and of its worker
 processes), and writes the figures as JSON. Each ingest runs in a subprocess so its memory is
-its own.
+its own. Two more measurements, each optional:
+
+* ``--rerun-docs 2000``: the time of a re-run over that many unchanged files (small text copies,
+  ingested once first), the case of a yearly re-run over a large folder;
+* ``--memory 100,1000``: peak RSS of an all-cores ingest of each of those numbers of PDFs, to show
+  that memory does not grow with the number of documents.
 """
 
 from __future__ import annotations
@@ -117,13 +122,55 @@ def ingest(name: str, folder: Path, db_url: str, workers: int, pages: int, docs:
                round(figures["rss_children_mb"], 1))
 
 
+def build_text_corpus(target: Path, count: int) -> list[Path]:
+    """N unique copies of the sample text document (fast to ingest, for the re-run figure)."""
+    sample = next(iter(sorted((ROOT / "data" / "raw").glob("*.txt"))), None)
+    if sample is None:
+        sys.exit("no sample .txt in data/raw")
+    target.mkdir(parents=True, exist_ok=True)
+    data = sample.read_bytes()
+    files = []
+    for index in range(count):
+        copy = target / f"{sample.stem}-{index:06d}.txt"
+        copy.write_bytes(data + f"\n副本 {index}\n".encode())
+        files.append(copy)
+    return files
+
+
+def time_rerun(work: Path, count: int, workers: int) -> dict[str, float]:
+    """Ingest ``count`` text files, then time a re-run with nothing changed."""
+    folder = work / "rerun"
+    build_text_corpus(folder, count)
+    url = f"sqlite:///{work / 'rerun.db'}"
+    first = ingest("first run (text copies)", folder, url, workers, 0, count)
+    again = ingest("re-run, nothing changed", folder, url, workers, 0, count)
+    return {"files": count, "first_run_seconds": round(first.seconds, 2), "rerun_seconds": round(again.seconds, 3)}
+
+
+def memory(work: Path, counts: list[int], workers: int) -> list[dict[str, float]]:
+    """Peak RSS of an all-cores ingest for each number of PDFs."""
+    figures = []
+    for count in counts:
+        folder = work / f"memory-{count}"
+        files, pages = build_corpus(folder, count)
+        run = ingest(f"ingest {count} PDFs", folder, f"sqlite:///{work / f'memory-{count}.db'}", workers,
+                     pages, len(files))
+        figures.append({"docs": count, "pages": pages, "seconds": round(run.seconds, 2),
+                        "rss_self_mb": run.rss_self_mb or 0.0, "rss_children_mb": run.rss_children_mb or 0.0})
+        shutil.rmtree(folder, ignore_errors=True)
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=200, help="documents in the generated corpus")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="'all cores' worker count")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpus and databases")
+    parser.add_argument("--rerun-docs", type=int, default=0, help="also time a re-run over this many unchanged files")
+    parser.add_argument("--memory", default="", help="also measure peak RSS for these PDF counts, e.g. 100,1000")
     args = parser.parse_args()
+    extra: dict[str, object] = {}
 
     work = Path(tempfile.mkdtemp(prefix="kaohe-bench-"))
     try:
@@ -135,6 +182,10 @@ def main() -> None:
         runs.append(ingest(f"kaohe ingest, {args.workers} workers", work / "corpus", all_db, args.workers,
                            pages, len(files)))
         runs.append(ingest("re-run, nothing changed", work / "corpus", all_db, args.workers, pages, len(files)))
+        if args.rerun_docs:
+            extra["rerun"] = time_rerun(work, args.rerun_docs, args.workers)
+        if args.memory:
+            extra["memory"] = memory(work, [int(n) for n in args.memory.split(",")], args.workers)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -151,11 +202,17 @@ def main() -> None:
     print(f"1 worker / baseline: {ratios['one_worker_vs_baseline']:.2f}x; "
           f"{args.workers} workers / 1 worker: {ratios['all_cores_vs_one_worker']:.2f}x; "
           f"re-run of {len(files)} unchanged files: {rerun.seconds:.2f}s")
+    if "rerun" in extra:
+        print(f"re-run over {args.rerun_docs} unchanged files: {extra['rerun']['rerun_seconds']}s")  # type: ignore[index]
+    for figure in extra.get("memory", []):  # type: ignore[union-attr]
+        print(f"ingest of {figure['docs']} PDFs: peak RSS {figure['rss_self_mb']} MB "
+              f"(workers {figure['rss_children_mb']} MB)")
     payload = {
         "docs": len(files), "pages": pages, "cpu_count": os.cpu_count(), "python": platform.python_version(),
         "runs": [{**asdict(r), "pages_per_s": round(r.pages_per_s, 2), "docs_per_s": round(r.docs_per_s, 2)}
                  for r in runs],
         "ratios": ratios,
+        **extra,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -51,7 +51,9 @@ _LEGACY_SCHEMAS: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 # init_db (create_all of the current models) still makes databases without a migration history.
-_LEGACY_SCHEMAS["0003_file_stat"] = {
+# Only this revision's create_all can make that shape (0003 came with migrations), so it is head;
+# 0004 changed column types only, which column sets cannot tell apart.
+_LEGACY_SCHEMAS["0004_text_names"] = {
     **_LEGACY_SCHEMAS["0002_checks_views"],
     "documents": frozenset(f"{_BASE_COLUMNS['documents']} mtime_ns".split()),
 }
@@ -147,7 +149,7 @@ def _stamp_legacy(connection: Connection, config: Config, revision: str) -> None
     """Record ``revision`` for a pre-migration database and add what create_all did not make."""
     script = ScriptDirectory.from_config(config)
     context = MigrationContext.configure(connection)
-    if revision in ("0002_checks_views", "0003_file_stat"):
+    if revision in ("0002_checks_views", "0004_text_names"):
         # create_all made the tables of 0002 but not its views: create them with 0002's own code.
         module = script.get_revision("0002_checks_views").module
         with Operations.context(context):
@@ -176,21 +178,37 @@ def upgrade(url_or_engine: str | Engine) -> None:
 
 
 def _upgrade(engine: Engine) -> None:
+    with engine.connect() as connection:
+        # SQLite alters a table by copying it and dropping the old one; with foreign keys enforced
+        # that DROP would cascade to every child row. The pragma only works outside a transaction.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                _upgrade_on(connection, engine)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+
+
+def _upgrade_on(connection: Connection, engine: Engine) -> None:
     head = head_revision()
     known = set(known_revisions())
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        current = _current(connection)
-        if current == head:
-            return
-        if current is not None and current not in known:
-            raise MigrationError(
-                f"the database is at revision {current}, which this kaohe does not know "
-                f"(it knows {', '.join(sorted(known))}); it was probably written by a newer kaohe"
-            )
-        if current is None:
-            legacy = _legacy(connection)
-            if legacy is not None:
-                _stamp_legacy(connection, config, legacy)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    current = _current(connection)
+    if current == head:
+        return
+    if current is not None and current not in known:
+        raise MigrationError(
+            f"the database is at revision {current}, which this kaohe does not know "
+            f"(it knows {', '.join(sorted(known))}); it was probably written by a newer kaohe"
+        )
+    if current is None:
+        legacy = _legacy(connection)
+        if legacy is not None:
+            _stamp_legacy(connection, config, legacy)
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")

@@ -425,17 +425,7 @@ def test_loaded_at_is_stored_as_utc(session: Session, source: Path) -> None:
     assert doc is not None and utc(doc.loaded_at) == T1
 
 
-def test_long_organization_and_supervisor_load_on_every_backend(
-    request: pytest.FixtureRequest, session: Session, source: Path, db_url: str
-) -> None:
-    if db_url.startswith("postgresql"):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="documents.organization/supervisor are VARCHAR(255): PostgreSQL refuses longer values "
-                "that SQLite stores (the supervisor is read up to the end of its line); needs Text and a migration",
-            )
-        )
+def test_long_organization_and_supervisor_load_on_every_backend(session: Session, source: Path) -> None:
     extraction = make_extraction(str(source))
     long = "市委老干部局" * 60  # 360 characters
     extraction = replace(extraction, document=replace(extraction.document, organization=long, supervisor=long))
