@@ -14,6 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from pipeline.discover import SourceFile
 from pipeline.extract import extract_file
 from schema.errors import KaoheError
@@ -29,6 +31,10 @@ def failure_reason(exc: BaseException) -> str:
     """One line saying why a file failed: the reason of a KaoheError, else "ExceptionType: message"."""
     if isinstance(exc, KaoheError):
         text = exc.reason
+    elif isinstance(exc, SQLAlchemyError) and getattr(exc, "orig", None) is not None:
+        # The driver's own message: SQLAlchemy's adds the whole statement and its parameters.
+        orig = exc.orig
+        text = f"{type(orig).__name__}: {str(orig).splitlines()[0] if str(orig) else ''}"
     else:
         message = str(exc)
         text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__

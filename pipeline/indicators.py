@@ -384,6 +384,7 @@ def _fill(node: Draft, row: _PlacedRow) -> None:
         node.points = item_points(f"{node.name} {node.description or ''}")
     node.score = parse_points(row.role(Role.SCORE))
     target_text = row.role(Role.TARGET)
+    node.target_text = target_text or None
     node.target = parse_target(target_text) if target_text else None
     node.actual = row.role(Role.ACTUAL) or None
     node.basis = row.role(Role.BASIS) or None

@@ -41,7 +41,7 @@ def inline_items(paragraph: Paragraph) -> list[tuple[str, str, Draft]]:
         if trailing:
             name, note = trailing["name"].strip(), trailing["note"].strip()
         value = match["value"].strip()
-        leaf = Draft(name=name, description=note, target=parse_target(value), page=paragraph.page)
+        leaf = Draft(name=name, description=note, target=parse_target(value), target_text=value, page=paragraph.page)
         items.append((match["l1"].strip(), match["l2"].strip(), leaf))
     return items
 

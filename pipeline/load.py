@@ -219,7 +219,7 @@ def load(
                 target_op=None if target is None else target.op,
                 target_value=None if target is None else target.value,
                 target_unit=None if target is None else target.unit,
-                target_text=None if target is None else target.text,
+                target_text=ind.target_text or (None if target is None else target.text),
                 actual=ind.actual,
                 basis=ind.basis,
                 reason=ind.reason,

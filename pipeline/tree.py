@@ -18,6 +18,7 @@ class Draft:
     points: float | None = None
     score: float | None = None
     target: Target | None = None
+    target_text: str | None = None
     actual: str | None = None
     basis: str | None = None
     reason: str | None = None
@@ -60,6 +61,7 @@ def freeze(roots: list[Draft], first_id: int = 1) -> tuple[Indicator, ...]:
                 points=node.points,
                 score=node.score,
                 target=node.target,
+                target_text=node.target_text,
                 actual=node.actual,
                 page=node.page,
                 basis=node.basis,

@@ -95,6 +95,7 @@ class Indicator:
     actual: str | None = None
     page: int | None = None
     name_original: str | None = None  # before traditional→simplified, where it differs
+    target_text: str | None = None  # the target as written, also when it is not a number (达成预期指标)
     basis: str | None = None  # 指标值确定依据
     reason: str | None = None  # 未完成原因
     measures: str | None = None  # 改进措施

@@ -285,3 +285,14 @@ def test_find_organization(lines: list[str], organization: str | None) -> None:
     from pipeline.metadata import find_organization
 
     assert find_organization(lines, []) == organization
+
+
+def test_qualitative_target_is_kept_as_text() -> None:
+    result = table_indicators(_table(
+        ("一级指标", "二级指标", "三级指标", "指标值", "分值"),
+        ("产出指标", "质量指标", "经费支出合规性", "达成预期指标", "8"),
+        ("产出指标", "数量指标", "培训人次", "≥100人次", "8"),
+    ))
+    first, second = list(result.roots[0].leaves())
+    assert (first.target, first.target_text) == (None, "达成预期指标")
+    assert second.target is not None and second.target_text == "≥100人次"

@@ -132,7 +132,7 @@ def test_ingest_corpus_twice_is_idempotent(
                 i.points,
                 i.target and i.target.op,
                 i.target and i.target.value,
-                i.target and i.target.text,
+                i.target_text or (i.target and i.target.text),
                 i.actual,
             )
             for i in extraction.indicators
@@ -406,3 +406,11 @@ def test_gone_under_the_current_directory_and_absolute_paths(
     a, b = (outside / "a.txt").as_posix(), (outside / "b.txt").as_posix()
     assert (there.skipped, there.gone, there.pruned) == ((a,), (b,), ())
     assert sorted(p for (p,) in query(db_url, "SELECT source_path FROM documents")) == sorted([a, b, "a.txt"])
+
+
+def test_failure_reason_of_a_database_error_is_the_driver_message() -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    driver_error = ValueError("NOT NULL constraint failed: facts.text")
+    error = IntegrityError("INSERT INTO facts (name) VALUES (?)", ("x",), driver_error)
+    assert failure_reason(error) == "ValueError: NOT NULL constraint failed: facts.text"
