@@ -12,7 +12,8 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from kaohe import EXTRACTOR_VERSION, __version__
-from schema.models import DEFAULT_DB_URL, describe_url
+from kaohe.options import db_option
+from schema.models import describe_url
 from schema.records import Extraction
 
 # The pipeline modules are imported inside the commands, so `kaohe --version` and `--help` do not
@@ -33,13 +34,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--db",
-    "db_url",
-    default=DEFAULT_DB_URL,
-    show_default=True,
-    help="SQLAlchemy database URL, e.g. sqlite:///out.db or postgresql+psycopg://user@host/kaohe.",
-)
+@db_option
 @click.option(
     "--workers",
     type=click.IntRange(min=1),

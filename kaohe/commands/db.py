@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 import click
 from sqlalchemy import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from schema.models import DEFAULT_DB_URL
-
-F = TypeVar("F", bound=Callable[..., object])
-
-
-def _db_option(func: F) -> F:
-    return click.option(
-        "--db",
-        "db_url",
-        default=DEFAULT_DB_URL,
-        show_default=True,
-        help="SQLAlchemy database URL, e.g. sqlite:///out.db or postgresql+psycopg://user@host/kaohe.",
-    )(func)
+from kaohe.options import db_option
 
 
 def _shown(db_url: str) -> str:
@@ -69,7 +56,7 @@ def command() -> None:
 
 
 @command.command(name="upgrade")
-@_db_option
+@db_option
 def upgrade_command(db_url: str) -> None:
     """Upgrade the database to the newest schema (creating the tables if it has none)."""
     from schema.migrate import current_revision, legacy_revision, upgrade
@@ -93,7 +80,7 @@ def upgrade_command(db_url: str) -> None:
 
 
 @command.command(name="current")
-@_db_option
+@db_option
 def current_command(db_url: str) -> None:
     """Print the schema revision of the database and whether it is the newest."""
     from schema.migrate import current_revision, head_revision, known_revisions, legacy_revision

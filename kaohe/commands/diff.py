@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from schema.models import DEFAULT_DB_URL
+from kaohe.options import db_option
 
 
 @click.command(name="diff")
@@ -19,13 +19,7 @@ from schema.models import DEFAULT_DB_URL
     default=None,
     help="With --org: the two years to compare.",
 )
-@click.option(
-    "--db",
-    "db_url",
-    default=DEFAULT_DB_URL,
-    show_default=True,
-    help="SQLAlchemy database URL, e.g. sqlite:///out.db or postgresql+psycopg://user@host/kaohe.",
-)
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as one JSON object.")
 def command(
     old: str | None,

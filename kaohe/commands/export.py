@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from schema.models import DEFAULT_DB_URL, describe_url
+from kaohe.options import db_option
+from schema.models import describe_url
 
 
 @click.command(name="export")
@@ -24,13 +25,7 @@ from schema.models import DEFAULT_DB_URL, describe_url
     help="Folder for csv [default: data/out/export/]; file for xlsx [data/out/kaohe.xlsx] "
     "and json [data/out/kaohe.json].",
 )
-@click.option(
-    "--db",
-    "db_url",
-    default=DEFAULT_DB_URL,
-    show_default=True,
-    help="SQLAlchemy database URL to read (read-only), e.g. sqlite:///out.db.",
-)
+@db_option
 def command(fmt: str, out: Path | None, db_url: str) -> None:
     """Export documents, indicators, clauses, facts, checks and warnings, rows ordered by id.
 

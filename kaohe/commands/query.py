@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import click
 
-from schema.models import DEFAULT_DB_URL
+from kaohe.options import db_option
 
 
 @click.command(name="query")
 @click.argument("sql")
-@click.option(
-    "--db",
-    "db_url",
-    default=DEFAULT_DB_URL,
-    show_default=True,
-    help="SQLAlchemy database URL, e.g. sqlite:///out.db or postgresql+psycopg://user@host/kaohe.",
-)
+@db_option
 @click.option(
     "--format",
     "fmt",
