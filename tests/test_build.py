@@ -296,3 +296,53 @@ def test_qualitative_target_is_kept_as_text() -> None:
     first, second = list(result.roots[0].leaves())
     assert (first.target, first.target_text) == (None, "达成预期指标")
     assert second.target is not None and second.target_text == "≥100人次"
+
+
+def test_section_rows_nest_the_rows_below_them() -> None:
+    result = table_indicators(_table(
+        ("序号", "考核项目", "各项分值", "考核内容", "评分标准"),
+        ("一、", "通用考核项目", "40", "", ""),
+        ("1", "组织领导", "8", "积极配合开展工作", "未配合扣2分"),
+        ("二、", "部门履职考核项目", "60", "", "按部门分值考核"),
+        ("1", "县农粮局", "60", "畜禽养殖污染控制", "未完成不得分"),
+    ))
+    assert [(r.name, r.points) for r in result.roots] == [("一、通用考核项目", 40), ("二、部门履职考核项目", 60)]
+    assert [leaf.name for leaf in result.roots[1].leaves()] == ["畜禽养殖污染控制"]
+
+
+def test_footer_rows_are_notes_not_indicators() -> None:
+    result = table_indicators(_table(
+        ("考核项目", "考核内容", "分值"),
+        ("党建", "落实主体责任", "10"),
+        ("注：本表满分为100分", "", ""),
+        ("填报人：张三", "", ""),
+    ))
+    assert [leaf.name for root in result.roots for leaf in root.leaves()] == ["落实主体责任"]
+    assert result.notes == ["注：本表满分为100分", "填报人：张三"]
+
+
+def test_grouping_column_gives_way_to_the_first_unmerged_one() -> None:
+    # 工作内容 is merged down over its requirements; each 工作要求 cell states its own points.
+    result = table_indicators(_table(
+        ("工作内容", "工作要求", "评分标准", "得分"),
+        ("组织领导（5分）", "有领导小组。（2分）", "无领导小组扣2分。", ""),
+        ("", "有年度工作计划。（3分）", "无计划扣3分。", ""),
+        ("培训督导（6分）", "开展培训。（4分）", "未培训扣4分。", ""),
+        ("", "定期督导。（2分）", "每少一次督导扣1分。", ""),
+    ))
+    assert [(r.name, r.points, [(c.name, c.points) for c in r.children]) for r in result.roots] == [
+        ("组织领导", 5, [("有领导小组。", 2), ("有年度工作计划。", 3)]),
+        ("培训督导", 6, [("开展培训。", 4), ("定期督导。", 2)]),
+    ]
+
+
+def test_item_merged_down_over_rows_is_one_item() -> None:
+    table = Table(rows=(
+        _row("一级指标", "二级指标", "任务要点名称", "完成标准", "分值"),
+        _row("履职", "重点工作", "部门特性指标", "标准甲", "10"),
+        (Cell("履职", spanned=True), Cell("重点工作", spanned=True), Cell("部门特性指标", spanned=True),
+         Cell("标准乙"), Cell("")),
+    ))
+    result = table_indicators(table)
+    (leaf,) = list(result.roots[0].leaves())
+    assert (leaf.name, leaf.points, leaf.description) == ("部门特性指标", 10, "标准甲标准乙")
