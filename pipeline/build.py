@@ -12,10 +12,15 @@ from pipeline.tree import Draft, freeze
 from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument
 
 
+def _fact(facts: list[Fact], name: str) -> float | None:
+    """The value of the first fact called ``name`` that has one."""
+    return next((f.value for f in facts if f.name == name and f.value is not None), None)
+
+
 def _total_points(roots: list[Draft], facts: list[Fact]) -> float | None:
     """The declared total (a 总分 row or note), else the sum of the top-level points (or of the
     leaves' where the top level states none) plus the points of a funds block."""
-    declared = next((f.value for f in facts if f.name == "total_points"), None)
+    declared = _fact(facts, "total_points")
     if declared is not None:
         return declared
     stated = [r.points for r in roots if r.points is not None]
@@ -23,8 +28,7 @@ def _total_points(roots: list[Draft], facts: list[Fact]) -> float | None:
         stated = [leaf.points for root in roots for leaf in root.leaves() if leaf.points is not None]
     if not stated:
         return None
-    funds = next((f.value for f in facts if f.name == "funds_points" and f.value is not None), 0.0)
-    return sum(stated) + funds
+    return sum(stated) + (_fact(facts, "funds_points") or 0.0)
 
 
 def build(doc: ParsedDocument, sha256: str) -> Extraction:
@@ -81,11 +85,9 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         warnings.append("no indicator table or inline indicator list found: document loaded with zero indicators")
     roots, clause_drafts = extract_clauses(roots)
     indicators = freeze(roots)
-    stated_total = next((f.value for f in facts if f.name == "total_points"), None)
-    funds_points = next((f.value for f in facts if f.name == "funds_points" and f.value is not None), 0.0)
-    checks = reconcile(roots, stated_total, outside_points=funds_points)
+    checks = reconcile(roots, _fact(facts, "total_points"), outside_points=_fact(facts, "funds_points") or 0.0)
     warnings.extend(describe(c) for c in checks if not c.ok)
-    total_score = next((f.value for f in facts if f.name == "total_score"), None)
+    total_score = _fact(facts, "total_score")
     info = DocumentInfo(
         source=doc.source,
         sha256=sha256,
