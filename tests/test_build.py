@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.build import build
-from pipeline.columns import Role, recognise_header, role_of
-from pipeline.indicators import align_row, table_indicators
-from pipeline.inline import inline_indicators
+from pipeline.build.columns import Role, recognise_header, role_of
+from pipeline.build.inline import inline_indicators
+from pipeline.build.table import align_row, table_indicators
 from schema.records import Cell, Paragraph, ParsedDocument, Table
 
 
@@ -267,7 +267,7 @@ def test_dashed_text_without_a_target_is_not_an_indicator() -> None:
      (["二〇二三年度考核细则"], 2023), (["关于考核的通知"], None)],
 )
 def test_find_year(lines: list[str], year: int | None) -> None:
-    from pipeline.metadata import find_year
+    from pipeline.build.fields import find_year
 
     assert find_year(lines) == year
 
@@ -282,7 +282,7 @@ def test_find_year(lines: list[str], year: int | None) -> None:
     ],
 )
 def test_find_organization(lines: list[str], organization: str | None) -> None:
-    from pipeline.metadata import find_organization
+    from pipeline.build.fields import find_organization
 
     assert find_organization(lines, []) == organization
 

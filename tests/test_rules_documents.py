@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import build
+from pipeline.build.numbered import numbered_items
 from pipeline.extract import extract_file
-from pipeline.numbered import numbered_items
 from schema.records import Paragraph, ParsedDocument
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus" / "raw"

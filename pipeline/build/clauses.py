@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from normalizers.rules import Rule, SectionKind, find_rules
-from pipeline.tree import Draft
+from pipeline.build.tree import Draft
 
 _BONUS_SECTION = re.compile(r"加分(内容|项目|项|事项|标准)?$")
 _DEDUCT_SECTION = re.compile(r"(扣分|减分)(内容|项目|项|事项|标准)?$|一票否决")

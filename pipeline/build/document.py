@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pipeline.clauses import ClauseDraft, extract_clauses
-from pipeline.indicators import TableResult, table_indicators
-from pipeline.inline import inline_indicators
-from pipeline.metadata import declared_total, document_fields, funds_facts
-from pipeline.numbered import numbered_items
-from pipeline.reconcile import describe, reconcile
-from pipeline.tree import Draft, freeze
+from pipeline.build.clauses import ClauseDraft, extract_clauses
+from pipeline.build.table import TableResult, table_indicators
+from pipeline.build.inline import inline_indicators
+from pipeline.build.fields import declared_total, document_fields, funds_facts
+from pipeline.build.numbered import numbered_items
+from pipeline.build.reconcile import describe, reconcile
+from pipeline.build.tree import Draft, freeze
 from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument
 
 

@@ -3,7 +3,7 @@ they are recorded as checks (and warnings), never corrected."""
 
 from __future__ import annotations
 
-from pipeline.tree import Draft
+from pipeline.build.tree import Draft
 from schema.records import Check
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import regex
 
 from normalizers.targets import parse_target
-from pipeline.tree import Draft
+from pipeline.build.tree import Draft
 from schema.records import Paragraph
 
 _DASH = r"[－—–\-]"

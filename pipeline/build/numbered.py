@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from normalizers.rules import item_points
-from pipeline.tree import Draft
+from pipeline.build.tree import Draft
 from schema.records import Paragraph
 
 _CJK = "\u4e00-\u9fff"

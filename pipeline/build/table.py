@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from normalizers.points import parse_points, split_name_points
 from normalizers.rules import item_points
 from normalizers.targets import parse_target
-from pipeline.columns import Column, HeaderMap, Role, recognise_header
-from pipeline.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_level
-from pipeline.tree import Draft
+from pipeline.build.columns import Column, HeaderMap, Role, recognise_header
+from pipeline.build.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_level
+from pipeline.build.tree import Draft
 from schema.records import Cell, Fact, Table
 
 _TOTALS = re.compile(r"(总分|合计|总计|得分合计|分值合计|总分值|合\s*计|总\s*分)")
