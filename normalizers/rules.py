@@ -404,11 +404,12 @@ def _explicit(t: str, masked: str, layout: _Layout) -> list[_Found]:
     return found
 
 
-def _earned(t: str, masked: str, section: SectionKind, layout: _Layout) -> list[_Found]:
+def _earned(t: str, masked: str, section: SectionKind, layout: _Layout, item_pts: float | None) -> list[_Found]:
     """Alternatives written as "得N分": "省级推广1篇,得3分;市级推广1篇,得2分", "完全达到得5分,基本达到得3分".
 
     Only two or more of them in one item (or numbered sub-item) are alternatives; a single "得N分"
-    restates what the item is worth. They are tiers, or bonuses in a bonus section. The text of each
+    restates what the item is worth, and so does one worth the item's full points ("良好得10分,一般得8分"
+    on a 10-point item offers one tier). They are tiers, or bonuses in a bonus section. The text of each
     runs from the end of the one before, taking in the previous clause when "得N分" stands alone in
     its own ("…1篇,得3分").
     """
@@ -425,6 +426,9 @@ def _earned(t: str, masked: str, section: SectionKind, layout: _Layout) -> list[
     for m, nxt in zip(matches, [*matches[1:], None], strict=True):
         lo = _number(m.group("amt"))
         hi = _number(m.group("hi")) if m.group("hi") is not None else None
+        if section != "bonus" and item_pts is not None and hi is None and lo is not None and lo >= item_pts:
+            prev_end = m.end()
+            continue
         points, cap = (None, hi) if hi is not None else (lo, None)
         start = max(layout.clause_start(m.start()), prev_end)
         if not t[start : m.start()].strip() and start > prev_end and t[start - 1] in _CLAUSE_BOUNDARY:
@@ -534,7 +538,7 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
 
     marks = _marks(t)
     found = _explicit(t, masked, layout)
-    found.extend(_earned(t, masked, section, layout))
+    found.extend(_earned(t, masked, section, layout, item_pts))
     for m in _NO_SCORE.finditer(masked):
         found.append(_Found(m.start(), m.end(), "deduct", _no_score_points(m, marks, layout, item_pts)))
     for m in _DISCRETIONARY.finditer(masked):
@@ -579,6 +583,37 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
             rule_text = layout.clause_text(f.text_start if f.text_start is not None else f.start, f.end)
         rules.append(Rule(kind=f.kind, points=f.points, text=rule_text, per=f.per, cap=f.cap))
     return rules
+
+
+# What an item is worth, stated in words: "占20分", "满分10分", "本项5分", "分值为10分".
+_STATED = re.compile(rf"(?:占|满分为?|本项(?:满分|分值)?为?|分值为?|总分为?)\s*(?P<amt>{_NUM})\s*{_POINTS_WORD}")
+
+
+def stated_points(text: str) -> float | None:
+    """What an item without a points column is worth, by its own words.
+
+    Its "(N分)" marks (:func:`item_points`) first; else a stated share ("占20分", "满分10分");
+    else its full marks "得N分" — the best alternative of each numbered sub-item, summed
+    ("1.…得2分。2.…得3分" → 5; "按标准发放得10分,每少1元扣1分" → 10). A per-occurrence credit
+    ("每篇得2分") states no worth. None when the text states no worth at all ("未报扣10分").
+    """
+    t = prepare_for_parsing(text)
+    marked = _sum_marks(_marks(t))
+    if marked is not None:
+        return marked
+    stated = _STATED.search(t)
+    if stated:
+        return _number(stated.group("amt"))
+    layout = _Layout(t)
+    best: dict[int, float] = {}
+    for m in _EARN.finditer(t):
+        if m.group("hi") is not None or "每" in t[layout.clause_start(m.start()) : m.start()]:
+            continue
+        value = _number(m.group("amt"))
+        if value:
+            item = layout.sub_item(m.start())
+            best[item] = max(best.get(item, 0.0), value)
+    return round(sum(best.values()), 6) if best else None
 
 
 def item_points(text: str) -> float | None:

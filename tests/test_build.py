@@ -7,6 +7,7 @@ import pytest
 from pipeline.build import build
 from pipeline.build.columns import Role, recognise_header, role_of
 from pipeline.build.inline import inline_indicators
+from pipeline.build.roles import decide_roles
 from pipeline.build.table import align_row, table_indicators
 from schema.records import Cell, Paragraph, ParsedDocument, Table
 
@@ -58,8 +59,9 @@ def test_header_roles_by_meaning(header: str, role: Role | None) -> None:
 
 
 def test_content_is_description_when_a_name_column_exists() -> None:
-    header = recognise_header(_row("任务要点名称", "考核内容", "分值"))
-    assert header is not None
+    found = recognise_header(_row("任务要点名称", "考核内容", "分值"))
+    assert found is not None
+    header = decide_roles(found, [])
     assert [c.role for c in header.columns] == [Role.NAME, Role.DESCRIPTION, Role.POINTS]
 
 

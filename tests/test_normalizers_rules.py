@@ -237,7 +237,8 @@ def _shape(rules: list[Rule]) -> list[Expected]:
             "完全达到得5分，基本达到得3分，未达到不得分",
             "scored",
             5,
-            [("tier", 5, None, None), ("tier", 3, None, None), ("deduct", 5, None, None)],
+            # The full mark (5 of 5) is what the item is worth, not an alternative to it.
+            [("tier", 3, None, None), ("deduct", 5, None, None)],
         ),
         (
             "完全达到得5分，基本达到得3分，未达到不得分",
@@ -249,7 +250,7 @@ def _shape(rules: list[Rule]) -> list[Expected]:
             "优秀得10分,良好得8分,较差得0分",
             "scored",
             10,
-            [("tier", 10, None, None), ("tier", 8, None, None), ("deduct", 10, None, None)],
+            [("tier", 8, None, None), ("deduct", 10, None, None)],
         ),
         # In a bonus section the alternatives are bonuses.
         ("获国家级表彰得5分,获省级表彰得3分", "bonus", None, [("bonus", 5, None, None), ("bonus", 3, None, None)]),

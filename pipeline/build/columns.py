@@ -1,57 +1,50 @@
-"""Recognise indicator-table columns by what their header says, not by where they stand."""
+"""Indicator-table columns: which row is the header, and what each column means.
+
+A column's role comes from two readings. Its header words (vocabulary.py) say what the publisher
+called it; its content says what it holds: a column of 1, 2, 3 numbers the items, a column of
+figures holds points or scores, a column merged down over row spans groups the rows, a column of
+long criteria describes the items named in a column of short texts beside it. Where the two
+disagree, the content wins — header words vary by publisher, the shape of the data does not.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+from normalizers.rules import item_points
 from normalizers.text import fold_width
+from pipeline.build.vocabulary import (
+    FIGURE_ROLES,
+    HEADER_NAMES,
+    HEADER_PARTS,
+    HIERARCHY_ROLES,
+    NUMBERING_FORMS,
+    Role,
+    compile_words,
+)
 from schema.records import Cell
 
+__all__ = ["Column", "HeaderMap", "Role", "find_header", "header_key", "recognise_header", "role_of"]
 
-class Role(Enum):
-    LEVEL = "level"  # 一级/二级/三级指标: a hierarchy level
-    SECTION = "section"  # 考核项目, 专案, 类别: a grouping level above the item
-    NAME = "name"  # 任务要点名称, 指标名称: the item itself
-    CONTENT = "content"  # 考核内容: the item when no NAME column exists, else its description
-    DESCRIPTION = "description"
-    POINTS = "points"
-    SCORE = "score"
-    TARGET = "target"
-    ACTUAL = "actual"
-    BASIS = "basis"
-    REASON = "reason"
-    MEASURES = "measures"
-
-
-# Header texts (whitespace removed, width folded) → role. Order matters: first full match wins.
-_HEADER_ROLES: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
-    (re.compile(pattern), role)
-    for pattern, role in (
-        (r"[一二三四1-4]级(考核|绩效)?指标(名称)?|[一二三四]级", Role.LEVEL),
-        (r"指标值确定依据|确定依据|指标值设定依据", Role.BASIS),
-        (r"(年度|预期|计划)?(指标值|目标值)(\(.*\))?|(当年|年度)?预期(实现|目标)?值|预期目标|计划值", Role.TARGET),
-        (r"(实际)?完成值|(实际)?完成情况|进度情况|完成进度|全年实际值|实际值|执行情况", Role.ACTUAL),
-        (r"未完成原因|偏差原因(分析)?|原因分析|未完成原因分析|偏差原因分析及改进措施|偏差原因及改进措施", Role.REASON),
-        (r"改进措施|整改措施|改进意见", Role.MEASURES),
-        (r"分值(权重)?|权重(分值)?|标准分(值)?|各项分值|满分(值)?|分数|基础分|指标(分值|权重)|权重分|赋分|总分值|"
-         r"考核分值|评分分值|计分|应得分", Role.POINTS),
-        (r"(自评|考核|实际|评价|考评)?得分|评分", Role.SCORE),
-        (r"(考核|评价|工作|考评|评估|评比)?(项目|专案|类别|维度|板块)|指标类别|考核类型", Role.SECTION),
-        (r"任务要点(名称)?|(考核|绩效|评价)?指标(名称)?|工作任务|任务(名称)?|重点工作|考核事项|工作事项", Role.NAME),
-        (r"考核内容|评价内容|工作内容|考核要点", Role.CONTENT),
-        (
-            r"完成标准|目标内容|年度目标|(绩效)?指标(描述|内涵|说明|解释)|评分(标准|办法|细则|方法|规则)|"
-            r"考核(标准|细则|要求|办法|方法)|计分(方法|办法)|工作(要求|目标)|具体(内容|要求)|目标任务|绩效目标|"
-            r"绩效标准|评分细项(及标准)?|评分细则及标准|考评(标准|细则|内容)",
-            Role.DESCRIPTION,
-        ),
-    )
-)
-
+_NAMES = compile_words(HEADER_NAMES)
+_PARTS = compile_words(HEADER_PARTS)
 _LEVEL_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_HIERARCHY = (Role.LEVEL, Role.SECTION, Role.NAME, Role.CONTENT)
+
+# A cell that is only a figure: points, a score ("5", "1.5", "10分", "（10分）", "+5").
+_FIGURE = re.compile(r"^[(（]?\s*[+＋-]?\d+(?:\.\d+)?\s*分?\s*[)）]?$")
+# A cell that is only an item number: "1", "12", "1.2.3", "一、", "（一）", "(3)", "①".
+_ENUMERATOR = re.compile(
+    r"^(?:\d{1,3}(?:[.．]\d{1,3})*[.．、]?|[一二三四五六七八九十]{1,3}\s*[、.．]?|[(（]\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})\s*[)）]"
+    r"|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|第[一二三四五六七八九十\d]{1,3}[项条])$"
+)
+# A cell that states a scoring rule: what a rule (评分标准) column is made of.
+_RULE = re.compile(
+    r"[扣减]\s*[0-9０-９一二三四五六七八九十半.．]+\s*[-~～至]?\s*[0-9０-９.．]*\s*分|[加奖计记得]\s*[0-9０-９.．]+\s*分|"
+    r"不得分|不计分|扣完为止|酌情扣分|一票否决|每[^,，。；;]{0,8}?[扣加计]"
+)
+_DIGIT = re.compile(r"\d")
 
 
 def header_key(text: str) -> str:
@@ -61,38 +54,31 @@ def header_key(text: str) -> str:
     return re.sub(r"(?<=.)\([^()]*\)$", "", key)
 
 
-# Headers no table above names exactly, read by the words they contain (first match wins).
-_HEADER_WORDS: tuple[tuple[re.Pattern[str], Role], ...] = tuple(
-    (re.compile(pattern), role)
-    for pattern, role in (
-        (r"级指标", Role.LEVEL),
-        (r"原因", Role.REASON),
-        (r"措施", Role.MEASURES),
-        (r"依据", Role.BASIS),
-        (r"得分", Role.SCORE),
-        (r"分值|权重|满分|标准分", Role.POINTS),
-        (r"指标值|目标值|预期", Role.TARGET),
-        (r"完成|实际|实现值", Role.ACTUAL),
-        (r"标准|要求|说明|细则|描述|办法|方法", Role.DESCRIPTION),
-        (r"(项目|类别|维度)$", Role.SECTION),
-        (r"(指标|任务|事项)(名称)?$", Role.NAME),
-        (r"内容$", Role.CONTENT),
-    )
-)
-
-
-def role_of(text: str) -> Role | None:
-    key = header_key(text)
+def _role_of_key(key: str) -> Role | None:
     if not key or len(key) > 16:
         return None
-    for pattern, role in _HEADER_ROLES:
+    for pattern, role in _NAMES:
         if pattern.fullmatch(key):
             return role
-    if len(key) <= 10 and not re.search(r"\d", key):
-        for pattern, role in _HEADER_WORDS:
+    if len(key) <= 10 and not _DIGIT.search(key):
+        for pattern, role in _PARTS:
             if pattern.search(key):
                 return role
     return None
+
+
+def role_of(text: str) -> Role | None:
+    """The role a header text names, by the vocabulary tables; None for anything else.
+
+    A trailing "(…)" is a unit or a note ("分值(分)") — unless the words are in it: "评(扣分标准)".
+    """
+    key = header_key(text)
+    role = _role_of_key(key)
+    if role is None:
+        inner = re.search(r"\(([^()]+)\)$", re.sub(r"\s+", "", fold_width(text)))
+        if inner and len(key) <= 2:
+            role = _role_of_key(inner.group(1))
+    return role
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +91,11 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class HeaderMap:
-    """Where each role stands in a recognised header row."""
+    """Where each role stands in a recognised header."""
 
     width: int
     columns: tuple[Column, ...]
+    texts: tuple[str, ...] = ()  # the header row's texts, also of columns without a role
 
     def first(self, role: Role) -> int | None:
         return next((c.index for c in self.columns if c.role is role), None)
@@ -119,31 +106,51 @@ class HeaderMap:
     @property
     def hierarchy(self) -> tuple[Column, ...]:
         """Hierarchy columns left to right; the last one names the item (the leaf)."""
-        return tuple(c for c in self.columns if c.role in _HIERARCHY)
+        return tuple(c for c in self.columns if c.role in HIERARCHY_ROLES)
 
     def role_at(self, index: int) -> Role | None:
         return next((c.role for c in self.columns if c.index == index), None)
 
+    def with_role(self, index: int, role: Role) -> HeaderMap:
+        """The same header with column ``index`` given ``role`` (added when it had none)."""
+        if self.role_at(index) is None:
+            columns = sorted([*self.columns, Column(index, role, "")], key=lambda c: c.index)
+        else:
+            columns = [replace(c, role=role) if c.index == index else c for c in self.columns]
+        return HeaderMap(self.width, tuple(columns), self.texts)
+
+
+def _continues_left(row: Sequence[Cell], index: int) -> bool:
+    """A position covered by a cell merged across from the left (a header over sub-columns)."""
+    return row[index].spanned and index > 0 and row[index - 1].text == row[index].text
+
 
 def recognise_header(row: tuple[Cell, ...]) -> HeaderMap | None:
-    """A header row names a hierarchy or item column and at least one figure or text column."""
+    """A header row names a hierarchy or item column and at least one figure or text column.
+
+    A cell merged down from the row above is read as a header of its own (two-row headers put
+    the grouped sub-columns' words on the second row); a cell merged across from the left is a
+    sub-column of the header to its left and shares its role, one level lower for hierarchy
+    headers (考核条目 over a category and a number column).
+    """
     columns: list[Column] = []
     seen: set[Role] = set()
     for index, cell in enumerate(row):
-        if cell.spanned:
-            # A hierarchy header merged over two columns (考核项目 over 类别 | 单位) heads two levels.
-            if columns and columns[-1].index == index - 1 and columns[-1].role in _HIERARCHY:
-                columns.append(Column(index=index, role=Role.SECTION, header=cell.text))
+        if _continues_left(row, index):
+            if columns and columns[-1].index == index - 1:
+                role = Role.SECTION if columns[-1].role in HIERARCHY_ROLES else columns[-1].role
+                if role not in FIGURE_ROLES:
+                    columns.append(Column(index=index, role=role, header=cell.text))
             continue
         role = role_of(cell.text)
         if role is None:
             continue
-        if role in seen and role not in (Role.LEVEL, Role.SECTION, Role.DESCRIPTION, Role.CONTENT):
+        if role in seen and role not in (*HIERARCHY_ROLES, Role.DESCRIPTION):
             continue  # a second score column (自评得分 then 考核得分): the first is the score
         seen.add(role)
         level = _LEVEL_NUMBER.get(header_key(cell.text)[0]) if role is Role.LEVEL else None
         columns.append(Column(index=index, role=role, header=cell.text, level=level))
-    has_item = any(c.role in _HIERARCHY for c in columns)
+    has_item = any(c.role in HIERARCHY_ROLES for c in columns)
     has_detail = any(
         c.role in (Role.POINTS, Role.SCORE, Role.TARGET, Role.DESCRIPTION, Role.CONTENT, Role.ACTUAL)
         for c in columns
@@ -154,10 +161,148 @@ def recognise_header(row: tuple[Cell, ...]) -> HeaderMap | None:
     # (绩效指标 | 一级指标 | …), it is not a level of its own.
     first_level = next((c.index for c in columns if c.role is Role.LEVEL), None)
     if first_level is not None:
-        columns = [c for c in columns if c.role is Role.LEVEL or c.role not in _HIERARCHY or c.index > first_level]
-    # 考核内容 is the item itself unless another column names the item.
-    if any(c.role is Role.NAME for c in columns):
-        columns = [Column(c.index, Role.DESCRIPTION, c.header) if c.role is Role.CONTENT else c for c in columns]
-    if sum(c.role in _HIERARCHY for c in columns) == 0:
-        return None
-    return HeaderMap(width=len(row), columns=tuple(columns))
+        columns = [
+            c for c in columns if c.role is Role.LEVEL or c.role not in HIERARCHY_ROLES or c.index > first_level
+        ]
+    return HeaderMap(width=len(row), columns=tuple(columns), texts=tuple(c.text for c in row))
+
+
+def _is_header_like(row: Sequence[Cell]) -> bool:
+    """A row of short labels only: what a second header row under merged group headers is."""
+    own = [c.text.strip() for c in row if not c.spanned and c.text.strip()]
+    if not own:
+        return False
+    return all(len(header_key(t)) <= 12 and not _FIGURE.match(t) and not _ENUMERATOR.match(t) for t in own) and any(
+        role_of(t) is not None for t in own
+    )
+
+
+def find_header(rows: Sequence[tuple[Cell, ...]]) -> tuple[int, HeaderMap] | None:
+    """The header of an indicator table: (index of its last row, its columns), or None.
+
+    The first row whose words name an item column and a detail column starts the header; rows
+    of labels right under it (一级指标 | 二级指标 under a merged 评估项目) belong to it, and the
+    last of them, where cells merged down carry the upper row's words, is read.
+    """
+    for start in range(len(rows)):
+        header = recognise_header(rows[start])
+        if header is None:
+            continue
+        end = start
+        while end + 1 < len(rows) and end - start < 2 and _is_header_like(rows[end + 1]):
+            deeper = recognise_header(rows[end + 1])
+            if deeper is None:
+                break
+            end, header = end + 1, deeper
+        return end, header
+    return None
+
+
+# --- what the columns hold -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnProfile:
+    """What one column's data cells look like (cells merged down or across counted once)."""
+
+    rows: int  # data rows wide enough to have this column
+    filled: int  # cells of its own with text
+    figures: int  # of them, figures only
+    enumerators: int  # of them, item numbers only
+    sequential: bool  # the numbers run 1, 2, 3 … (restarts allowed)
+    rules: int  # of them, stating a scoring rule
+    marked: int  # of them, carrying inline "(N分)" points
+    merged: int  # rows covered by a cell merged down from above
+    across: int  # rows covered by a cell merged across from the left
+    mean_length: float  # of the filled cells
+    distinct: int = 0  # different texts among the filled cells
+
+    def share(self, count: int) -> float:
+        return count / self.filled if self.filled else 0.0
+
+    @property
+    def grouping(self) -> bool:
+        """Merged down over row spans (or left empty under a group's first row): a group level."""
+        return self.rows >= 3 and (self.merged + (self.rows - self.filled - self.across)) * 5 >= self.rows * 2
+
+    @property
+    def numbering(self) -> bool:
+        return self.filled >= 2 and self.share(self.enumerators) >= 0.8 and self.sequential
+
+    @property
+    def numeric(self) -> bool:
+        return self.filled >= 2 and self.share(self.figures) >= 0.8 and not self.sequential
+
+
+def _is_sequence(numbers: list[int]) -> bool:
+    if len(numbers) < 2:
+        return False
+    steps = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if b == a + 1 or (b == 1 and a >= 1))
+    return steps * 5 >= (len(numbers) - 1) * 3
+
+
+def _leading_number(text: str) -> int | None:
+    match = re.match(r"\d+", text)
+    if match:
+        return int(match.group())
+    cn = re.match(r"[(（]?\s*([一二三四五六七八九十]{1,3})", text)
+    if cn:
+        from normalizers.numbers import parse_chinese_numeral
+
+        return parse_chinese_numeral(cn.group(1))
+    return None
+
+
+def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
+    """The profile of column ``index`` over data rows."""
+    count = filled = figures = enumerators = rules = marked = merged = across = 0
+    length = 0
+    numbers: list[int] = []
+    texts: set[str] = set()
+    previous: tuple[Cell, ...] | None = None
+    for row in rows:
+        if index >= len(row):
+            previous = row
+            continue
+        count += 1
+        cell = row[index]
+        text = cell.text.strip()
+        if cell.spanned:
+            if _continues_left(row, index):
+                across += 1
+            elif previous is not None and index < len(previous) and previous[index].text == cell.text:
+                merged += 1
+            previous = row
+            continue
+        previous = row
+        if not text:
+            continue
+        filled += 1
+        length += len(text)
+        texts.add(text)
+        folded = fold_width(text).replace(" ", "")
+        if _FIGURE.match(folded):
+            figures += 1
+        if _ENUMERATOR.match(folded):
+            enumerators += 1
+            number = _leading_number(folded)
+            if number is not None:
+                numbers.append(number)
+        if _RULE.search(folded):
+            rules += 1
+        if item_points(text) is not None:
+            marked += 1
+    return ColumnProfile(
+        rows=count, filled=filled, figures=figures, enumerators=enumerators, sequential=_is_sequence(numbers),
+        rules=rules, marked=marked, merged=merged, across=across, mean_length=length / filled if filled else 0.0,
+        distinct=len(texts),
+    )
+
+
+def numbering_rank(text: str) -> int | None:
+    """The rank of the numbering a cell starts with (一、 ranks above 1.), or None."""
+    folded = fold_width(text).strip()
+    for form in NUMBERING_FORMS:
+        if re.match(form.pattern, folded):
+            return form.rank
+    return None

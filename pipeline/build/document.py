@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pipeline.build.clauses import ClauseDraft, extract_clauses
-from pipeline.build.table import TableResult, table_indicators
-from pipeline.build.inline import inline_indicators
 from pipeline.build.fields import declared_total, document_fields, funds_facts
+from pipeline.build.inline import inline_indicators
 from pipeline.build.numbered import numbered_items
 from pipeline.build.reconcile import describe, reconcile
+from pipeline.build.table import TableResult, table_indicators
 from pipeline.build.tree import Draft, freeze
 from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument
 

@@ -9,24 +9,25 @@ and the item itself becomes a leaf carrying the row's points, target, descriptio
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from normalizers.points import parse_points, split_name_points
-from normalizers.rules import item_points
+from normalizers.rules import stated_points
 from normalizers.targets import parse_target
-from pipeline.build.columns import Column, HeaderMap, Role, recognise_header
+from pipeline.build.columns import HeaderMap, Role, find_header, numbering_rank
 from pipeline.build.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_level
+from pipeline.build.roles import decide_roles
 from pipeline.build.tree import Draft
+from pipeline.build.vocabulary import FOOTER_START, SUBTOTAL_LABELS, TOTAL_LABELS
 from schema.records import Cell, Fact, Table
 
-_TOTALS = re.compile(r"(总分|合计|总计|得分合计|分值合计|总分值|合\s*计|总\s*分)")
+_TOTALS = re.compile(f"({TOTAL_LABELS})")
+_SUBTOTALS = re.compile(f"({SUBTOTAL_LABELS})")
 # A cell holding only a figure (points or a score): what re-anchoring looks for.
 _FIGURE = re.compile(r"^\s*\d+(?:\.\d+)?\s*分?\s*$")
 _SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-_FOOTER = re.compile(
-    r"^(注[:：\s1-9一]|注$|备注|说明[:：]|填报人|填表人|审核人|审核意见|综合得分|单位(公章|盖章)|负责人[:：]|"
-    r"联系人|联系电话|制表|主管部门审核意见|签字|日期[:：])"
-)
+_FOOTER = re.compile(f"^({FOOTER_START})")
 _WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 
 
@@ -247,48 +248,54 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
     the same width continues: its rows join the same tree.
     """
     result = TableResult()
-    header_index = next((i for i, row in enumerate(table.rows) if recognise_header(row)), None)
-    if header_index is None and not _continues(table, previous):
+    found = find_header(table.rows)
+    if found is None and not _continues(table, previous):
         result.preamble = list(table.rows)
         return result
-    if header_index is None:
+    if found is None:
         assert previous is not None and previous.header is not None and previous.state is not None
         header, header_index = previous.header, -1
         header_texts: list[str] = []
         result.continued = True
     else:
-        found = recognise_header(table.rows[header_index])
-        assert found is not None
-        header = found
+        header_index, header = found
         result.preamble = list(table.rows[:header_index])
         header_texts = [c.text for c in table.rows[header_index]]
-    if not result.continued:
-        header = _promote_item_column(header, table.rows[header_index + 1 :])
+        header = decide_roles(header, _data_rows(table.rows[header_index + 1 :]))
     result.header = header
     hierarchy = [c.index for c in header.hierarchy]
     state = _TreeState(depth=len(hierarchy), roots=result.roots)
     if result.continued and previous is not None and previous.state is not None:
         state.open_nodes = list(previous.state.open_nodes)
         state.last_leaf = previous.state.last_leaf
+        state.section = previous.state.section
     result.state = state
+    rows = table.rows[header_index + 1 :]
+    section_rank = _section_rank(rows, header)
 
-    for row_number, cells in enumerate(table.rows[header_index + 1 :], start=header_index + 1):
+    for row_number, cells in enumerate(rows, start=header_index + 1):
         texts = [c.text for c in cells]
         if texts == header_texts:
             continue  # header repeated on a continuation page
         row = _PlacedRow(cells=cells, placed=tuple(align_row(texts, header)), header=header)
-        if _is_totals_row(texts):
+        kind = _row_kind(texts)
+        if kind == "total":
             result.facts.extend(_totals_facts(row))
             continue
-        if _FOOTER.match(next((t.strip() for t in texts if t.strip()), "")):
+        if kind == "subtotal":
+            continue
+        if kind == "footer":
             # Notes, signatures and contact lines under the table: not indicators.
             result.notes.append(" ".join(dict.fromkeys(t.strip() for t in texts if t.strip())))
             continue
-        section = _section_row(row, hierarchy)
+        section = _section_row(row, hierarchy, section_rank)
         if section is not None:
+            _fill(section, row, keep_points=True)
+            section.page = _row_page(table, row_number)
             result.roots.append(section)
             state.section = section
             state.open_nodes = [None] * state.depth
+            state.last_leaf = None
             continue
         if _is_empty_slot(row, row.at(hierarchy[-1])):
             continue
@@ -299,58 +306,83 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
                 _append_description(state.last_leaf, row.role(Role.DESCRIPTION))
             continue
         _fill(node, row)
-        if row_number < len(table.row_pages):
-            node.page = table.row_pages[row_number]
-        else:
-            node.page = table.page
+        node.page = _row_page(table, row_number)
         state.last_leaf = node
     return result
 
 
-def _promote_item_column(header: HeaderMap, rows: tuple[tuple[Cell, ...], ...]) -> HeaderMap:
-    """Make the first description column the item when the item column only groups rows.
+def _row_page(table: Table, row_number: int) -> int | None:
+    return table.row_pages[row_number] if row_number < len(table.row_pages) else table.page
 
-    Header words are not always right about which column is the item: in "工作内容 | 工作要求 |
-    评分标准", 工作内容 is merged down over several rows (a section) and each 工作要求 cell is one
-    requirement. The item is the first column whose cells are not merged: a column named as the
-    item (任务要点名称, 指标名称) is trusted as it is.
+
+def _row_kind(texts: list[str]) -> str | None:
+    """'total', 'subtotal' or 'footer' for rows that are not indicators, by their first label."""
+    first = next((t.strip() for t in texts if t.strip()), "")
+    key = re.sub(r"\s+", "", first)
+    if _TOTALS.fullmatch(key):
+        return "total"
+    if _SUBTOTALS.fullmatch(key):
+        return "subtotal"
+    if _FOOTER.match(first):
+        return "footer"
+    return None
+
+
+def _data_rows(rows: tuple[tuple[Cell, ...], ...]) -> list[tuple[Cell, ...]]:
+    """The rows that hold indicators: totals, subtotals and notes left out."""
+    return [row for row in rows if _row_kind([c.text for c in row]) is None]
+
+
+def _numbering_cell(row: tuple[Cell, ...], header: HeaderMap) -> str:
+    """Where a row's numbering is written: its index cell, else its item cell — a cell of its own,
+    not one merged down or across (a merged level cell "一、领导重视" beside item "1、…" is a level,
+    not a section row)."""
+    index = header.first(Role.INDEX)
+    column = index if index is not None else (header.hierarchy[-1].index if header.hierarchy else None)
+    if column is None or column >= len(row) or row[column].spanned:
+        return ""
+    return row[column].text
+
+
+def _section_rank(rows: tuple[tuple[Cell, ...], ...], header: HeaderMap) -> int | None:
+    """The numbering rank that marks section rows, when the table numbers on two levels.
+
+    Items carry the most common numbering (1, 2, 3); rows numbered in a higher form (一、, 二、)
+    title sections, whatever else they carry — their total, even a description of their own.
     """
-    hierarchy = header.hierarchy
-    descriptions = header.all(Role.DESCRIPTION)
-    if not hierarchy or hierarchy[-1].role is Role.NAME or not descriptions or len(rows) < 3:
-        return header
-    item, candidate = hierarchy[-1].index, next((d for d in descriptions if d > hierarchy[-1].index), None)
-    if candidate is None:
-        return header
-    usable = [row for row in rows if len(row) > max(item, candidate)]
-    if len(usable) < 3:
-        return header
-    grouped = sum(1 for row in usable if row[item].spanned or not row[item].text.strip())
-    filled = [row[candidate].text for row in usable if row[candidate].text.strip() and not row[candidate].spanned]
-    # Items state their own points ("…（2分）"); rule text ("每学年加2分") does not make a column the item.
-    scored = sum(1 for text in filled if item_points(text) is not None)
-    if grouped * 5 < len(usable) * 2 or len(filled) * 5 < len(usable) * 4 or scored * 2 < len(filled):
-        return header
-    columns = tuple(
-        Column(c.index, Role.SECTION, c.header) if c.index == item
-        else Column(c.index, Role.NAME, c.header) if c.index == candidate
-        else c
-        for c in header.columns
-    )
-    return HeaderMap(width=header.width, columns=columns)
+    ranks = [numbering_rank(_numbering_cell(row, header)) for row in _data_rows(rows)]
+    counted = Counter(rank for rank in ranks if rank is not None)
+    if len(counted) < 2:
+        return None
+    item_rank = max(counted, key=lambda rank: (counted[rank], rank))
+    higher = [rank for rank in counted if rank < item_rank]
+    return max(higher) if higher else None
 
 
-def _section_row(row: _PlacedRow, hierarchy: list[int]) -> Draft | None:
-    """A row that only titles a section ("一、" | "通用考核项目" | 40) and spans the rows below."""
+def _section_row(row: _PlacedRow, hierarchy: list[int], section_rank: int | None) -> Draft | None:
+    """A row that titles a section ("一、" | "通用考核项目" | 40) and spans the rows below.
+
+    Numbered in a higher form than the items, it is a section whatever else it carries; without
+    such numbering it must only title (the item column empty, no target, no description).
+    """
     texts = [c.text.strip() for c in row.cells]
     filled = [t for t in texts if t]
-    if not filled or not _SECTION_NUMBER.match(filled[0]):
+    if not filled:
         return None
-    if len(hierarchy) > 1 and row.at(hierarchy[-1]):
-        return None  # the row names its own item: "一、领导重视(20分)" beside "1、…" is a merged level
-    if row.role(Role.TARGET) or (len(hierarchy) == 1 and any(row.at(c) for c in row.header.all(Role.DESCRIPTION))):
-        return None
-    words = [t for t in filled if not _FIGURE.match(t)]
+    rank = numbering_rank(_numbering_cell(row.cells, row.header))
+    by_numbering = section_rank is not None and rank is not None and rank <= section_rank
+    if not by_numbering:
+        if not _SECTION_NUMBER.match(filled[0]):
+            return None
+        if len(hierarchy) > 1 and row.at(hierarchy[-1]):
+            return None  # the row names its own item: "一、领导重视(20分)" beside "1、…" is a merged level
+        if row.role(Role.TARGET) or (
+            len(hierarchy) == 1 and any(row.at(c) for c in row.header.all(Role.DESCRIPTION))
+        ):
+            return None
+    title_cells = [row.header.first(Role.INDEX), *hierarchy]
+    words = [row.at(c) for c in title_cells if c is not None and row.at(c)] or filled
+    words = [w for w in dict.fromkeys(words) if not _FIGURE.match(w)] or words
     title = words[0] if not _SECTION_NUMBER.fullmatch(words[0]) or len(words) == 1 else words[0] + words[1]
     name, points = split_name_points(title)
     if points is None:
@@ -371,17 +403,19 @@ def _points(text: str) -> float | None:
     return points
 
 
-def _fill(node: Draft, row: _PlacedRow) -> None:
+def _fill(node: Draft, row: _PlacedRow, keep_points: bool = False) -> None:
     # Several description columns (考核内容 and 评分标准) are kept together, in column order.
     descriptions = [row.at(c) for c in row.header.all(Role.DESCRIPTION)]
     node.description = "\n".join(d for d in descriptions if d) or None
-    if row.header.first(Role.POINTS) is not None:
+    if keep_points and node.points is not None:
+        pass
+    elif row.header.first(Role.POINTS) is not None:
         points = _points(row.role(Role.POINTS))
         if points is not None:
             node.points = points
     elif node.points is None:
         # No points column: a rules table states points inline, "(1分)" per requirement.
-        node.points = item_points(f"{node.name} {node.description or ''}")
+        node.points = stated_points(f"{node.name} {node.description or ''}")
     node.score = parse_points(row.role(Role.SCORE))
     target_text = row.role(Role.TARGET)
     node.target_text = target_text or None
