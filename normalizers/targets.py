@@ -112,12 +112,16 @@ def _quantity_at(t: str, pos: int, after_comparator: bool) -> _Quantity | None:
     end = m.end()
     unit: str | None = None
     mult = m.group("mult")
-    if mult is not None and t.startswith("元", end):
-        unit, end = mult + "元", end + 1  # 万元/亿元 is the unit; the value stays as written
+    found = _unit_at(t, end)
+    if mult is not None and found is not None:
+        # 万元, 万人, 万人次: the multiplier belongs to the unit and the value stays as written,
+        # as the document states it ("≥5万人" is 5 of 万人, "≤90万元" 90 of 万元).
+        unit, end = mult + found[0], found[1]
+    elif mult is not None and t.startswith("元", end):
+        unit, end = mult + "元", end + 1
     else:
         if mult is not None:
             value *= MULTIPLIERS[mult]
-        found = _unit_at(t, end)
         if found is not None:
             unit, end = found
     if m.group("cn") is not None and unit is None:
@@ -162,3 +166,19 @@ def parse_target(s: str) -> Target | None:
         return None
     _, op, q = min(candidates, key=lambda c: c[0])
     return Target(op, q.value, q.unit, text)
+
+
+def single_threshold(s: str) -> Target | None:
+    """The target of a requirement that states exactly one threshold ("辖区人口数≥5万人",
+    "每名带教医师同时带教培训对象不超过2名"): for criteria cells of tables without a target column.
+
+    A cell with several thresholds ("床位数≥200张，年收治≥3400人次") or none states no single target.
+    """
+    t = prepare_for_parsing(s.strip())
+    if not t or len(t) > 80:
+        return None
+    comparators = len(_PREFIX_RE.findall(t)) + len(_SUFFIX_RE.findall(t))
+    if comparators != 1:
+        return None
+    target = parse_target(s)
+    return target if target is not None and target.op != "=" else None

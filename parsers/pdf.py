@@ -307,21 +307,25 @@ def _extend(table: _TableBuild, segment: _Segment, page_number: int) -> None:
         rows = rows[1:]  # repeated header row
     if rows and table.rows:
         previous = table.rows[-1]
-        if _is_broken_row(rows[0], previous):
+        before = table.rows[-2] if len(table.rows) > 1 else None
+        if _is_broken_row(rows[0], previous, before):
             _join_row(rows[0], previous, rows)
             rows = rows[1:]
         else:
+            _join_split_cells(rows[0], previous, rows)
             _continue_leading_merge(rows[0], previous, rows)
     table.rows.extend(rows)
     table.row_pages.extend([page_number] * len(rows))
 
 
-def _is_broken_row(row: SlotRow, previous: SlotRow) -> bool:
+def _is_broken_row(row: SlotRow, previous: SlotRow, before: SlotRow | None = None) -> bool:
     """Is this first row of a continuation the rest of ``previous``, cut by the page end?
 
     Yes when it carries text, has no number of its own (no points cell, no item number) and at
     least one fragment sits under a cell of ``previous`` that has text, which it continues. (Not
-    every fragment: a short vertically centred cell may fall wholly on the second page.)
+    every fragment: a short vertically centred cell may fall wholly on the second page.) A row
+    that fills every column ``previous`` fills with a cell of its own (not one merged down from
+    ``before``) is a complete new row: a page end cuts the long cells of a row, never all of them.
     """
     texts = [slot.text.strip() for slot in unique_slots(row)]
     if not any(texts):
@@ -329,6 +333,13 @@ def _is_broken_row(row: SlotRow, previous: SlotRow) -> bool:
     for text in filter(None, texts):
         if _NUMBER.fullmatch(re.sub(r"\s+", "", text)) or _ENUMERATION.match(text):
             return False
+    own = {
+        c for c, slot in enumerate(previous)
+        if slot.text.strip() and (before is None or c >= len(before) or before[c] is not slot)
+    }
+    filled = {c for c, slot in enumerate(row) if slot.text.strip()}
+    if len(own) >= 2 and own <= filled:
+        return False
     return any(slot.text.strip() and c < len(previous) and previous[c].text.strip() for c, slot in enumerate(row))
 
 
@@ -341,6 +352,32 @@ def _join_row(row: SlotRow, previous: SlotRow, segment_rows: list[SlotRow]) -> N
             continue
         append_text(previous[c], slot.text.strip())
         mapping[id(slot)] = previous[c]
+    replace_slots(segment_rows, mapping)
+
+
+_OPENERS, _CLOSERS = "(（[【", ")）]】"
+
+
+def _bracket_balance(text: str) -> int:
+    """Open brackets minus closed ones (a cell cut by the page end leaves one open: "产出指标(50")."""
+    return sum(text.count(c) for c in _OPENERS) - sum(text.count(c) for c in _CLOSERS)
+
+
+def _join_split_cells(row: SlotRow, previous: SlotRow, segment_rows: list[SlotRow]) -> None:
+    """Join the cells of a continuation's first row that finish a text the page end cut off.
+
+    A merged cell running over the page break prints part of its text on each page: "产出指标(50"
+    above the break, "分)" below. A cell whose text closes a bracket the cell above left open is
+    that text's end, and the rows merged with it on the new page belong to the cell above.
+    """
+    mapping: dict[int, Slot] = {}
+    for c, slot in enumerate(row):
+        if id(slot) in mapping or c >= len(previous) or not slot.text.strip():
+            continue
+        above = previous[c]
+        if _bracket_balance(above.text) > 0 and _bracket_balance(slot.text) < 0:
+            above.text = f"{above.text}{slot.text.strip()}"
+            mapping[id(slot)] = above
     replace_slots(segment_rows, mapping)
 
 

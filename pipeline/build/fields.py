@@ -25,7 +25,9 @@ _ORG_INLINE = re.compile(
 _ORG_SUFFIX = re.compile(
     r"(局|中心|委员会|委|办公室|办|厅|院|所|站|馆|队|联合会|妇联|总工会|团委|学校|大学|政府|集团|公司|处|科|署|社|会)$"
 )
-_TITLE_WORDS = re.compile(r"考核|考评|细则|要点|自评表|评价表|目标表|得分表|绩效|评分|标准|方案|办法|任务|清单|情况")
+_TITLE_WORDS = re.compile(
+    r"考核|考评|细则|要点|自评表|评价表|目标表|得分表|绩效|评分|标准|方案|办法|任务|清单|情况|评估|指标|检查|责任书|打分表"
+)
 # Titles set in spaced-out characters: "中 华 技 术 学 院 服 务 评 分 标 准".
 _SPACED = re.compile(r"^(?:\S\s+){3,}\S$")
 _TITLE_ORG = re.compile(

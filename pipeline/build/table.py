@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from normalizers.points import parse_points, split_name_points
 from normalizers.rules import stated_points
-from normalizers.targets import parse_target
+from normalizers.targets import parse_target, single_threshold
 from pipeline.build.columns import HeaderMap, Role, find_header, numbering_rank
 from pipeline.build.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_level
 from pipeline.build.roles import decide_roles
@@ -420,6 +420,9 @@ def _fill(node: Draft, row: _PlacedRow, keep_points: bool = False) -> None:
     target_text = row.role(Role.TARGET)
     node.target_text = target_text or None
     node.target = parse_target(target_text) if target_text else None
+    if row.header.first(Role.TARGET) is None and descriptions and descriptions[0]:
+        # No target column: a requirement stating one threshold is the item's target.
+        node.target = single_threshold(descriptions[0])
     node.actual = row.role(Role.ACTUAL) or None
     node.basis = row.role(Role.BASIS) or None
     node.reason = row.role(Role.REASON) or None
