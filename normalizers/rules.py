@@ -97,6 +97,9 @@ _LIST_CUE = re.compile(r"(?:分别|依次|各)\s*$")
 _NO_SCORE = re.compile(r"不得分|不计分|不给分|不能得分|[计记得][0零]分")
 # A deduction or bonus of unstated size.
 _DISCRETIONARY = re.compile(r"(?:酌情|视情况?|适当|相应)(?P<verb>扣|减|加|奖)分")
+# A condition labelled as a bonus or a deduction, of unstated size: "加：满意度高于95%",
+# "减：迟到、早退", "加分项。参与助教外其他工作".
+_LABELLED = re.compile(r"(?<![增参附追添叠累递缩削])(?:(?P<verb>加|减|扣|奖)\s*[:]|(?P<item>加分|扣分|减分)项(?![目]))")
 # "得3分" as one of several alternatives: "省级推广1篇,得3分;市级推广1篇,得2分". 得0分 is _NO_SCORE.
 _EARN = re.compile(rf"(?<!不)得\s*{_AMOUNT}\s*{_POINTS_WORD}")
 _VETO = re.compile(
@@ -239,6 +242,9 @@ class _Layout:
 
     def clause_end(self, pos: int) -> int:
         return min((s for s, _ in self._clause_cuts if s >= pos), default=len(self.t))
+
+    def sentence_end(self, pos: int) -> int:
+        return min((s for s, _ in self._sentence_cuts if s >= pos), default=len(self.t))
 
     def sentence(self, pos: int) -> int:
         """Index of the sentence holding ``pos``."""
@@ -543,6 +549,13 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
         found.append(_Found(m.start(), m.end(), "deduct", _no_score_points(m, marks, layout, item_pts)))
     for m in _DISCRETIONARY.finditer(masked):
         found.append(_Found(m.start(), m.end(), "deduct" if m.group("verb") in _DEDUCT_VERBS else "bonus", None))
+    labels = list(_LABELLED.finditer(masked))
+    for m, nxt in zip(labels, [*labels[1:], None], strict=False):
+        verb = m.group("verb") or m.group("item")[0]
+        kind: RuleKind = "deduct" if verb in _DEDUCT_VERBS else "bonus"
+        end = min(layout.sentence_end(m.end()), nxt.start() if nxt is not None else len(t))
+        if not any(f.kind == kind and m.start() <= f.start < end for f in found):
+            found.append(_Found(m.start(), m.end(), kind, None, text=t[m.start() : end].strip()))
 
     veto_sentences: set[int] = set()
     for m in _VETO.finditer(masked):
@@ -586,7 +599,10 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
 
 
 # What an item is worth, stated in words: "占20分", "满分10分", "本项5分", "分值为10分".
-_STATED = re.compile(rf"(?:占|满分为?|本项(?:满分|分值)?为?|分值为?|总分为?)\s*(?P<amt>{_NUM})\s*{_POINTS_WORD}")
+_STATED = re.compile(
+    rf"(?:(?:占|满分为?|本项(?:满分|分值)?为?|分值为?|总分为?|基准分为?|基础分为?|标准分为?)\s*(?P<amt>{_NUM})\s*{_POINTS_WORD}"
+    rf"|占\s*(?P<bare>{NUMBER_PATTERN})(?=\s*(?:[,;。!?]|$)))"
+)
 
 
 def stated_points(text: str) -> float | None:
@@ -603,7 +619,7 @@ def stated_points(text: str) -> float | None:
         return marked
     stated = _STATED.search(t)
     if stated:
-        return _number(stated.group("amt"))
+        return _number(stated.group("amt") or stated.group("bare"))
     layout = _Layout(t)
     best: dict[int, float] = {}
     for m in _EARN.finditer(t):

@@ -347,4 +347,4 @@ def test_item_merged_down_over_rows_is_one_item() -> None:
     ))
     result = table_indicators(table)
     (leaf,) = list(result.roots[0].leaves())
-    assert (leaf.name, leaf.points, leaf.description) == ("部门特性指标", 10, "标准甲标准乙")
+    assert (leaf.name, leaf.points, leaf.description) == ("部门特性指标", 10, "标准甲\n标准乙")

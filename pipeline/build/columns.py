@@ -87,6 +87,7 @@ class Column:
     role: Role
     header: str
     level: int | None = None  # the number of a LEVEL column (一级 → 1)
+    numbered: bool = False  # an item column numbering its items one per row ("1.…", "2.…")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,7 @@ class ColumnProfile:
     across: int  # rows covered by a cell merged across from the left
     mean_length: float  # of the filled cells
     distinct: int = 0  # different texts among the filled cells
+    numbered: int = 0  # of the filled cells, texts opened by an item number ("1.带领…", "（二）…")
 
     def share(self, count: int) -> float:
         return count / self.filled if self.filled else 0.0
@@ -255,7 +257,7 @@ def _leading_number(text: str) -> int | None:
 
 def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
     """The profile of column ``index`` over data rows."""
-    count = filled = figures = enumerators = rules = marked = merged = across = 0
+    count = filled = figures = enumerators = rules = marked = merged = across = numbered = 0
     length = 0
     numbers: list[int] = []
     texts: set[str] = set()
@@ -290,12 +292,14 @@ def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
                 numbers.append(number)
         if _RULE.search(folded):
             rules += 1
+        if numbering_rank(folded) is not None and not _ENUMERATOR.match(folded):
+            numbered += 1
         if item_points(text) is not None:
             marked += 1
     return ColumnProfile(
         rows=count, filled=filled, figures=figures, enumerators=enumerators, sequential=_is_sequence(numbers),
         rules=rules, marked=marked, merged=merged, across=across, mean_length=length / filled if filled else 0.0,
-        distinct=len(texts),
+        distinct=len(texts), numbered=numbered,
     )
 
 

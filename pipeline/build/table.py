@@ -303,12 +303,49 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
         if node is None:
             # Nothing new named: the row continues the item above (a wrapped or split row).
             if state.last_leaf is not None:
-                _append_description(state.last_leaf, row.role(Role.DESCRIPTION))
+                for text in _own_descriptions(row):
+                    _append_description(state.last_leaf, text)
             continue
         _fill(node, row)
         node.page = _row_page(table, row_number)
-        state.last_leaf = node
+        state.last_leaf = _split_numbered(node, state, header) or node
     return result
+
+
+_NUMBER_OPENING = re.compile(r"^\s*(\d{1,2})\s*[.、．]")
+
+
+def _split_numbered(node: Draft, state: _TreeState, header: HeaderMap) -> Draft | None:
+    """Items numbered one per row, of which one cell packs several ("3.…；4.…"): one leaf each.
+
+    Returns the last leaf made, or None when the cell holds one item.
+    """
+    if not header.hierarchy[-1].numbered or node.children:
+        return None
+    opening = _NUMBER_OPENING.match(node.name)
+    if opening is None:
+        return None
+    number, pieces, start = int(opening.group(1)) + 1, [], 0
+    while (
+        following := re.search(rf"(?:(?<=[。；;！!？?\s])|(?<=\d分))\s*{number}\s*[.、．](?!\d)", node.name[start + 1 :])
+    ) is not None:
+        cut = start + 1 + following.start()
+        pieces.append(node.name[start:cut].strip())
+        start, number = cut, number + 1
+    if not pieces:
+        return None
+    pieces.append(node.name[start:].strip())
+    node.name = pieces[0]
+    parent = state.open_nodes[-2] if len(state.open_nodes) > 1 else None
+    last = node
+    for piece in pieces[1:]:
+        last = Draft(name=piece, page=node.page)
+        if parent is not None:
+            parent.add(last)
+        else:
+            state.add_root(last)
+    state.open_nodes[-1] = last
+    return last
 
 
 def _row_page(table: Table, row_number: int) -> int | None:
@@ -390,9 +427,14 @@ def _section_row(row: _PlacedRow, hierarchy: list[int], section_rank: int | None
     return Draft(name=name, points=points)
 
 
+def _own_descriptions(row: _PlacedRow) -> list[str]:
+    """The description texts a continuation row adds: its own cells, not those merged down."""
+    return [row.at(c) for c in row.header.all(Role.DESCRIPTION) if row.at(c) and not row.spanned_at(c)]
+
+
 def _append_description(node: Draft, text: str) -> None:
     if text:
-        node.description = f"{node.description}{text}" if node.description else text
+        node.description = f"{node.description}\n{text}" if node.description else text
 
 
 def _points(text: str) -> float | None:
