@@ -123,8 +123,12 @@ def prepare_for_parsing(s: str) -> str:
     The normalize stage simplifies documents already; converting here too keeps these parsers
     correct on raw cells. ASCII-only text skips the (comparatively slow) OpenCC call.
     """
-    t = fold_width(collapse_whitespace(s)).strip()
+    t = _SPLIT_DECIMAL.sub("", fold_width(collapse_whitespace(s))).strip()
     return t if t.isascii() else to_simplified(t)
+
+
+# A decimal number split by a stray space: "扣0 .5分", "0. 5".
+_SPLIT_DECIMAL = re.compile(r"(?<=\d) (?=\.\d)|(?<=\d\.) (?=\d)")
 
 
 def parse_number(s: str) -> float | None:

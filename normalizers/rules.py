@@ -25,7 +25,7 @@ from normalizers.numbers import (
 )
 from schema.records import Per
 
-SectionKind = Literal["scored", "bonus", "deduct"]
+SectionKind = Literal["scored", "bonus", "deduct", "mixed"]
 RuleKind = Literal["deduct", "bonus", "veto", "tier"]
 
 
@@ -88,6 +88,14 @@ _EXPLICIT_TAIL = rf"\s*{_AMOUNT}\s*{_POINTS_WORD}" + _PER_SUFFIX
 _BONUS_VERB = r"奖励|加奖|奖分|奖|(?<!参)加"
 _EXPLICIT = re.compile(rf"(?P<verb>扣除|扣减|扣|减去|减|{_BONUS_VERB}){_EXPLICIT_TAIL}")
 _DEDUCT_VERBS = frozenset({"扣除", "扣减", "扣", "减去", "减"})
+# Amounts sharing one unit: "分别奖20、10分", "扣5、3、1分".
+_SHARED_UNIT = re.compile(
+    rf"(?P<verb>扣除|扣减|扣|减去|减|{_BONUS_VERB})\s*(?P<amts>{_NUM}(?:\s*[、,]\s*{_NUM})+)\s*{_POINTS_WORD}"
+)
+# Credit per counted unit: "每篇计2分", "每件得1分", "政务类每篇记10分".
+_PER_CREDIT = re.compile(rf"(?P<verb>计|记|得)\s*{_AMOUNT}\s*{_POINTS_WORD}")
+# Amounts in a ratio: "多投稿一篇按2:1:0.5比例加分" (one amount per level, in order).
+_RATIO = re.compile(rf"按\s*(?P<amts>{_NUM}(?:\s*:\s*{_NUM})+)\s*的?比例\s*(?P<verb>加|扣|减|计|奖)分")
 # Further amounts of a list: "分别加10分、5分". After a comma or 和/或 only when 分别/依次 announces
 # a list, so that "加5分,5分钟内…" stays one rule.
 _LIST_ITEM = re.compile(rf"\s*(?P<sep>、|,|和|或)\s*(?P<amt>{_NUM})\s*{_POINTS_WORD}")
@@ -410,6 +418,42 @@ def _explicit(t: str, masked: str, layout: _Layout) -> list[_Found]:
     return found
 
 
+def _mask(masked: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(masked)
+    for start, end in spans:
+        chars[start:end] = "\x00" * (end - start)
+    return "".join(chars)
+
+
+def _shared_and_ratio(t: str, masked: str, layout: _Layout) -> tuple[list[_Found], str]:
+    """Amounts that share one verb and unit ("分别奖20、10分", "按2:1:0.5比例加分"), and per-unit
+    credits ("每篇计2分"), with the text they were read from blanked for the other finders."""
+    found: list[_Found] = []
+    spans: list[tuple[int, int]] = []
+    for pattern, separator in ((_SHARED_UNIT, r"[、,]"), (_RATIO, r":")):
+        for m in pattern.finditer(masked):
+            verb = m.group("verb")
+            kind: RuleKind = "deduct" if verb in _DEDUCT_VERBS else "bonus"
+            tail = t[layout.clause_start(m.start()) : m.start()]
+            per = _per_from_tail(tail)
+            for amount in re.split(separator, m.group("amts")):
+                value = _number(amount.strip())
+                if value is not None:
+                    found.append(_Found(m.start(), m.end(), kind, value, per))
+            spans.append((m.start(), m.end()))
+    masked = _mask(masked, spans)
+    for m in _PER_CREDIT.finditer(masked):
+        tail = t[layout.clause_start(m.start()) : m.start()]
+        per = _per_from_tail(tail)
+        if per is None or "每" not in tail or m.group("hi") is not None:
+            continue
+        value = _number(m.group("amt"))
+        if value is not None:
+            found.append(_Found(m.start(), m.end(), "bonus", value, per))
+            spans.append((m.start(), m.end()))
+    return found, _mask(masked, spans)
+
+
 def _earned(t: str, masked: str, section: SectionKind, layout: _Layout, item_pts: float | None) -> list[_Found]:
     """Alternatives written as "得N分": "省级推广1篇,得3分;市级推广1篇,得2分", "完全达到得5分,基本达到得3分".
 
@@ -460,7 +504,19 @@ def _no_score_points(m: re.Match[str], marks: list[_Mark], layout: _Layout, item
     if after:
         return after[0].value
     before = _sum_marks([k for k in marks if start <= k.start and k.end <= m.start()])
-    return before if before is not None else item_pts
+    if before is not None:
+        return before
+    # "1.…得1分。2.…年内无案例不得分,得3分": a numbered sub-item worth its own 得N分 loses that.
+    sub_item = layout.sub_item(m.start())
+    if sub_item > 0:
+        worth = [
+            value
+            for e in _EARN.finditer(layout.t)
+            if layout.sub_item(e.start()) == sub_item and (value := _number(e.group("amt"))) is not None
+        ]
+        if len(worth) == 1:
+            return worth[0]
+    return item_pts
 
 
 def _caps(t: str, item_pts: float | None) -> tuple[list[tuple[int, int, RuleKind | None, float | None]], str]:
@@ -543,7 +599,8 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
     caps, masked = _caps(t, item_pts)
 
     marks = _marks(t)
-    found = _explicit(t, masked, layout)
+    found, masked = _shared_and_ratio(t, masked, layout)
+    found.extend(_explicit(t, masked, layout))
     found.extend(_earned(t, masked, section, layout, item_pts))
     for m in _NO_SCORE.finditer(masked):
         found.append(_Found(m.start(), m.end(), "deduct", _no_score_points(m, marks, layout, item_pts)))
@@ -568,6 +625,8 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
             found.append(_Found(m.start(), m.end(), "veto", None))
 
     for mark in marks:
+        if section == "mixed":
+            continue  # 奖扣分项目: each rule's own verb says bonus or deduction, a bare mark neither
         if section == "scored":
             if mark.tier:
                 phrase = t[mark.phrase_start : mark.end].strip()

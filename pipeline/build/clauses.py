@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from normalizers.rules import Rule, SectionKind, find_rules
 from pipeline.build.tree import Draft
+from pipeline.build.vocabulary import BONUS_SECTION, DEDUCT_SECTION, MIXED_SECTION
 
-_BONUS_SECTION = re.compile(r"加分(内容|项目|项|事项|标准)?$")
-_DEDUCT_SECTION = re.compile(r"(扣分|减分)(内容|项目|项|事项|标准)?$|一票否决")
+_BONUS_SECTION = re.compile(BONUS_SECTION)
+_DEDUCT_SECTION = re.compile(DEDUCT_SECTION)
+_MIXED_SECTION = re.compile(MIXED_SECTION)
 _ENUMERATOR = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[(（][一二三四五六七八九十\d]+[)）])\s*")
 
 
@@ -28,11 +30,21 @@ class ClauseDraft:
 
 def section_kind(name: str) -> SectionKind:
     title = re.sub(r"[(（].*?[)）]|\s", "", _ENUMERATOR.sub("", name))
+    if _MIXED_SECTION.search(title):
+        return "mixed"
     if _BONUS_SECTION.search(title):
         return "bonus"
     if _DEDUCT_SECTION.search(title):
         return "deduct"
     return "scored"
+
+
+def _scored_like_the_rest(section: Draft) -> bool:
+    """A 加分项目 section whose items carry their own points in the points column, as every other
+    item does, is assessed like the rest (its total counts in the document's): its items stay
+    indicators. Items scored only in their text (加5分) are rules of the whole document."""
+    items = [leaf for leaf in section.leaves() if leaf is not section]
+    return bool(items) and sum(item.column_points for item in items) * 2 >= len(items)
 
 
 def _item_text(node: Draft) -> str:
@@ -48,7 +60,7 @@ def extract_clauses(roots: list[Draft]) -> tuple[list[Draft], list[ClauseDraft]]
     clauses: list[ClauseDraft] = []
     for root in roots:
         kind = section_kind(root.name)
-        if kind == "scored":
+        if kind == "scored" or _scored_like_the_rest(root):
             scored.append(root)
             for leaf in root.leaves():
                 clauses.extend(ClauseDraft(leaf, rule) for rule in find_rules(_item_text(leaf), "scored", leaf.points))

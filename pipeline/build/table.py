@@ -454,7 +454,7 @@ def _fill(node: Draft, row: _PlacedRow, keep_points: bool = False) -> None:
     elif row.header.first(Role.POINTS) is not None:
         points = _points(row.role(Role.POINTS))
         if points is not None:
-            node.points = points
+            node.points, node.column_points = points, True
     elif node.points is None:
         # No points column: a rules table states points inline, "(1分)" per requirement.
         node.points = stated_points(f"{node.name} {node.description or ''}")
