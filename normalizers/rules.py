@@ -698,3 +698,22 @@ def item_points(text: str) -> float | None:
     → 2.0 (the 70% mark is a partial-credit alternative, not more points); no marks → None.
     """
     return _sum_marks(_marks(prepare_for_parsing(text)))
+
+
+_SIGNED_AMOUNT = re.compile(
+    rf"^(?P<sign>[+-])?\s*(?P<amt>{NUMBER_PATTERN})\s*分?(?:\s*{_RANGE_SEP}\s*(?P<sign2>[+-])?\s*(?P<hi>{NUMBER_PATTERN})\s*分?)?$"
+)
+
+
+def amount_rules(text: str) -> list[Rule]:
+    """The rule a 加减分 cell states by its sign: "-20" deducts 20, "+5" adds 5, "-5至-50" deducts
+    an amount up to 50. A cell with more than an amount is read as rule text (find_rules)."""
+    t = prepare_for_parsing(text)
+    m = _SIGNED_AMOUNT.match(t)
+    if m is None:
+        return find_rules(t, "mixed")
+    kind: RuleKind = "deduct" if "-" in (m.group("sign") or "", m.group("sign2") or "") else "bonus"
+    low = float(m.group("amt"))
+    if m.group("hi") is None:
+        return [Rule(kind=kind, points=low, text=text.strip())]
+    return [Rule(kind=kind, points=None, text=text.strip(), cap=max(low, float(m.group("hi"))))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from normalizers.rules import Rule, SectionKind, find_rules
+from normalizers.rules import Rule, SectionKind, amount_rules, find_rules
 from pipeline.build.tree import Draft
 from pipeline.build.vocabulary import BONUS_SECTION, DEDUCT_SECTION, MIXED_SECTION
 
@@ -64,6 +64,8 @@ def extract_clauses(roots: list[Draft]) -> tuple[list[Draft], list[ClauseDraft]]
             scored.append(root)
             for leaf in root.leaves():
                 clauses.extend(ClauseDraft(leaf, rule) for rule in find_rules(_item_text(leaf), "scored", leaf.points))
+                if leaf.amount:
+                    clauses.extend(ClauseDraft(leaf, rule) for rule in amount_rules(leaf.amount))
             continue
         items = [leaf for leaf in root.leaves() if leaf is not root] or [root]
         for item in items:

@@ -45,6 +45,8 @@ _RULE = re.compile(
     r"不得分|不计分|扣完为止|酌情扣分|一票否决|每[^,，。；;]{0,8}?[扣加计]"
 )
 _DIGIT = re.compile(r"\d")
+# An amount written with its sign, or a signed range: "-20", "+5分", "-5至-50".
+_SIGNED = re.compile(r"^[+-]\d+(?:\.\d+)?分?(?:(?:至|~|-|—)[+-]?\d+(?:\.\d+)?分?)?$")
 
 
 def header_key(text: str) -> str:
@@ -135,7 +137,6 @@ def recognise_header(row: tuple[Cell, ...]) -> HeaderMap | None:
     headers (考核条目 over a category and a number column).
     """
     columns: list[Column] = []
-    seen: set[Role] = set()
     for index, cell in enumerate(row):
         if _continues_left(row, index):
             if columns and columns[-1].index == index - 1:
@@ -146,9 +147,7 @@ def recognise_header(row: tuple[Cell, ...]) -> HeaderMap | None:
         role = role_of(cell.text)
         if role is None:
             continue
-        if role in seen and role not in (*HIERARCHY_ROLES, Role.DESCRIPTION):
-            continue  # a second score column (自评得分 then 考核得分): the first is the score
-        seen.add(role)
+        # A second column of one role (自评得分 then 考核得分) is kept: the first with content serves.
         level = _LEVEL_NUMBER.get(header_key(cell.text)[0]) if role is Role.LEVEL else None
         columns.append(Column(index=index, role=role, header=cell.text, level=level))
     has_item = any(c.role in HIERARCHY_ROLES for c in columns)
@@ -218,6 +217,7 @@ class ColumnProfile:
     mean_length: float  # of the filled cells
     distinct: int = 0  # different texts among the filled cells
     numbered: int = 0  # of the filled cells, texts opened by an item number ("1.带领…", "（二）…")
+    signed: int = 0  # of the filled cells, amounts written with their sign ("-20", "+5", "-5至-50")
 
     def share(self, count: int) -> float:
         return count / self.filled if self.filled else 0.0
@@ -257,7 +257,7 @@ def _leading_number(text: str) -> int | None:
 
 def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
     """The profile of column ``index`` over data rows."""
-    count = filled = figures = enumerators = rules = marked = merged = across = numbered = 0
+    count = filled = figures = enumerators = rules = marked = merged = across = numbered = signed = 0
     length = 0
     numbers: list[int] = []
     texts: set[str] = set()
@@ -294,12 +294,14 @@ def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
             rules += 1
         if numbering_rank(folded) is not None and not _ENUMERATOR.match(folded):
             numbered += 1
+        if _SIGNED.match(folded):
+            signed += 1
         if item_points(text) is not None:
             marked += 1
     return ColumnProfile(
         rows=count, filled=filled, figures=figures, enumerators=enumerators, sequential=_is_sequence(numbers),
         rules=rules, marked=marked, merged=merged, across=across, mean_length=length / filled if filled else 0.0,
-        distinct=len(texts), numbered=numbered,
+        distinct=len(texts), numbered=numbered, signed=signed,
     )
 
 

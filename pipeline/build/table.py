@@ -227,10 +227,19 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def _is_empty_slot(row: _PlacedRow, item_text: str) -> bool:
-    """A form row left blank (e.g. 生态效益指标 with 0 points and nothing else) is not an indicator."""
+    """A form row left blank (e.g. 生态效益指标 with 0 points and nothing else, or "……" where more
+    rows may be added) is not an indicator."""
+    if _PLACEHOLDER.fullmatch(item_text):
+        if not any(_PLACEHOLDER.fullmatch(row.role(r)) is None for r in (Role.DESCRIPTION, Role.TARGET)):
+            return True
+        item_text = ""
     if item_text or any(row.role(r) for r in (Role.DESCRIPTION, Role.TARGET, Role.ACTUAL)):
         return False
     return not _points(row.role(Role.POINTS))
+
+
+# What a form puts where no value is: "……", "--", "/", "无".
+_PLACEHOLDER = re.compile(r"[.…。·\-—－/／\\\s]*|无")
 
 
 def _continues(table: Table, previous: TableResult | None) -> bool:
@@ -459,6 +468,7 @@ def _fill(node: Draft, row: _PlacedRow, keep_points: bool = False) -> None:
         # No points column: a rules table states points inline, "(1分)" per requirement.
         node.points = stated_points(f"{node.name} {node.description or ''}")
     node.score = parse_points(row.role(Role.SCORE))
+    node.amount = row.role(Role.AMOUNT) or None
     target_text = row.role(Role.TARGET)
     node.target_text = target_text or None
     node.target = parse_target(target_text) if target_text else None

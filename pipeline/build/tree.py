@@ -24,6 +24,7 @@ class Draft:
     reason: str | None = None
     measures: str | None = None
     page: int | None = None
+    amount: str | None = None  # a signed 加减分 cell: "-20", the rule of the item's condition
     column_points: bool = False  # points read from a points column (not inline marks or words)
     children: list[Draft] = field(default_factory=list)
     id: int | None = None  # assigned by freeze()
