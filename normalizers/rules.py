@@ -110,6 +110,8 @@ _DISCRETIONARY = re.compile(r"(?:酌情|视情况?|适当|相应)(?P<verb>扣|�
 _LABELLED = re.compile(r"(?<![增参附追添叠累递缩削])(?:(?P<verb>加|减|扣|奖)\s*[:]|(?P<item>加分|扣分|减分)项(?![目]))")
 # "得3分" as one of several alternatives: "省级推广1篇,得3分;市级推广1篇,得2分". 得0分 is _NO_SCORE.
 _EARN = re.compile(rf"(?<!不)得\s*{_AMOUNT}\s*{_POINTS_WORD}")
+# The full mark as one of the alternatives: "符合要求,得满分;达到90%,得2分".
+_EARN_FULL = re.compile(r"(?<!不)得满分")
 _VETO = re.compile(
     r"一票否决|(?:实行|实施|予以)否决"
     r"|(?:定|评|确定|认定|判定|评定)为(?:不达标|不合格|不及格|不称职|较差)"
@@ -458,8 +460,8 @@ def _earned(t: str, masked: str, section: SectionKind, layout: _Layout, item_pts
     """Alternatives written as "得N分": "省级推广1篇,得3分;市级推广1篇,得2分", "完全达到得5分,基本达到得3分".
 
     Only two or more of them in one item (or numbered sub-item) are alternatives; a single "得N分"
-    restates what the item is worth, and so does one worth the item's full points ("良好得10分,一般得8分"
-    on a 10-point item offers one tier). They are tiers, or bonuses in a bonus section. The text of each
+    restates what the item is worth, and so does the best of a group — "得满分", else the largest
+    ("良好得10分,一般得8分" offers one tier; "推广1篇,得3分;…得2分;…得1分" two). They are tiers, or bonuses in a bonus section. The text of each
     runs from the end of the one before, taking in the previous clause when "得N分" stands alone in
     its own ("…1篇,得3分").
     """
@@ -467,7 +469,21 @@ def _earned(t: str, masked: str, section: SectionKind, layout: _Layout, item_pts
     for m in _EARN.finditer(masked):
         if _number(m.group("amt")):
             by_item.setdefault(layout.sub_item(m.start()), []).append(m)
-    matches = [m for group in by_item.values() if len(group) >= 2 for m in group]
+    full_marks: dict[int, int] = {}
+    for m in _EARN_FULL.finditer(masked):
+        full_marks[layout.sub_item(m.start())] = full_marks.get(layout.sub_item(m.start()), 0) + 1
+    # The best alternative of a group is the full mark ("得满分", else the largest 得N分): not a tier.
+    full_value: dict[int, float] = {}
+    matches: list[re.Match[str]] = []
+    for item, group in by_item.items():
+        if len(group) + full_marks.get(item, 0) < 2:
+            continue
+        values = [_number(m.group("amt")) or 0.0 for m in group if m.group("hi") is None]
+        full_value[item] = item_pts if full_marks.get(item) and item_pts is not None else max(values, default=0.0)
+        if full_marks.get(item) and item_pts is None:
+            full_value[item] = float("inf")
+        matches.extend(group)
+    matches.sort(key=lambda m: m.start())
     if not matches:
         return []
     kind: RuleKind = "bonus" if section == "bonus" else "tier"
@@ -476,7 +492,10 @@ def _earned(t: str, masked: str, section: SectionKind, layout: _Layout, item_pts
     for m, nxt in zip(matches, [*matches[1:], None], strict=True):
         lo = _number(m.group("amt"))
         hi = _number(m.group("hi")) if m.group("hi") is not None else None
-        if section != "bonus" and item_pts is not None and hi is None and lo is not None and lo >= item_pts:
+        full = full_value[layout.sub_item(m.start())]
+        if item_pts is not None:
+            full = min(full, item_pts)
+        if section != "bonus" and hi is None and lo is not None and lo >= full:
             prev_end = m.end()
             continue
         points, cap = (None, hi) if hi is not None else (lo, None)

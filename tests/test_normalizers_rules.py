@@ -231,7 +231,8 @@ def _shape(rules: list[Rule]) -> list[Expected]:
             "省级媒体以上推广1篇，得3分；市级媒体推广1篇，得2分；县级媒体推广1篇，得1分",
             "scored",
             None,
-            [("tier", 3, None, None), ("tier", 2, None, None), ("tier", 1, None, None)],
+            # The best alternative is the full mark (shicheng-hezhang-danwei, xiangxi-tejiao): not a tier.
+            [("tier", 2, None, None), ("tier", 1, None, None)],
         ),
         (
             "完全达到得5分，基本达到得3分，未达到不得分",
@@ -244,7 +245,7 @@ def _shape(rules: list[Rule]) -> list[Expected]:
             "完全达到得5分，基本达到得3分，未达到不得分",
             "scored",
             None,
-            [("tier", 5, None, None), ("tier", 3, None, None), ("deduct", None, None, None)],
+            [("tier", 3, None, None), ("deduct", None, None, None)],
         ),
         (
             "优秀得10分,良好得8分,较差得0分",
@@ -260,7 +261,7 @@ def _shape(rules: list[Rule]) -> list[Expected]:
             "2.信息报道受省级媒体推广1篇,得3分;市级媒体推广2篇,得2分;县级媒体推广,得1分。",
             "scored",
             10,
-            [("deduct", 0.5, (1, "次"), 10), ("tier", 3, None, None), ("tier", 2, None, None), ("tier", 1, None, None)],
+            [("deduct", 0.5, (1, "次"), 10), ("tier", 2, None, None), ("tier", 1, None, None)],
         ),
         # A single 得N分 restates what the item is worth.
         ("按时完成,得5分", "scored", 5, []),
@@ -332,15 +333,16 @@ def test_find_rules(text: str, section: SectionKind, points: float | None, expec
         (
             "省级媒体以上推广1篇，得3分；市级媒体推广1篇，得2分；县级媒体推广1篇，得1分",
             "scored",
-            ["省级媒体以上推广1篇,得3分", "市级媒体推广1篇,得2分", "县级媒体推广1篇,得1分"],
+            ["市级媒体推广1篇,得2分", "县级媒体推广1篇,得1分"],
         ),
         (
             "完全达到得5分，基本达到得3分，未达到不得分",
             "scored",
-            ["完全达到得5分", "基本达到得3分", "未达到不得分"],
+            ["基本达到得3分", "未达到不得分"],
         ),
         ("按时报送，否则不得分（10分）", "scored", ["否则不得分(10分)"]),
-        ("完全达到得5分基本达到得3分", "scored", ["完全达到得5分", "基本达到得3分"]),
+        ("完全达到得5分基本达到得3分", "scored", ["基本达到得3分"]),
+        ("符合要求,得满分;达到规定数的90%,得2分;达到80%,得1分", "scored", ["达到规定数的90%,得2分", "达到80%,得1分"]),
     ],
 )
 def test_find_rules_text(text: str, section: SectionKind, expected: list[str]) -> None:

@@ -190,7 +190,7 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
     for depth, column in enumerate(columns):
         is_item_column = depth == len(columns) - 1
         text = row.at(column) or (implied_level1 if depth == 0 and implied_level1 else "")
-        if is_item_column and text and row.spanned_at(column) and not _points(row.role(Role.POINTS)):
+        if is_item_column and text and row.spanned_at(column) and not _own_points(row):
             text = ""  # an item merged down over rows of its own details: one item, not several
         current = state.open_nodes[depth]
         if not text:
@@ -219,6 +219,14 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
         parent = node
         newest = node
     return newest
+
+
+def _own_points(row: _PlacedRow) -> float | None:
+    """The row's points, unless its points cell is merged down from the row above."""
+    column = row.header.first(Role.POINTS)
+    if column is None or row.spanned_at(column):
+        return None
+    return _points(row.role(Role.POINTS))
 
 
 def _same_name(a: str, b: str) -> bool:

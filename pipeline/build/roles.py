@@ -1,0 +1,220 @@
+"""Column roles decided from content, after the header words have had their say.
+
+Header words are what one publisher called a column; the content is what it holds. These rules
+use the content (column profiles, columns.py) and are written for the shapes tables have, not for
+any document's words:
+
+1. a column of item numbers (1, 2, 3 / 1.1 / 一、) is the items' numbering, whatever its header
+   (项次, 序号, or a sub-column under 考核条目) — never the item's name;
+2. an unlabelled column of figures holds points (or, after a points column, scores);
+3. an unlabelled column of scoring rules describes the item (its rules become clauses);
+4. the item column is the one whose short texts the long ones beside it describe: a column named
+   as the item that holds long criteria beside a column of short distinct names gives way to it
+   (考核项目 | 考核指标 where 考核指标 holds the criteria), and a column merged down over row spans
+   groups the rows, the first unmerged text column right of it holding the items;
+5. 考核内容 is the item itself unless another column names the item; of several columns named as
+   the item, the last is the item and the others group it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pipeline.build.columns import ColumnProfile, HeaderMap, Role, profile
+from pipeline.build.vocabulary import HIERARCHY_ROLES
+from schema.records import Cell
+
+# Roles whose column content has its own meaning: never re-read from content.
+_VALUE_ROLES = (Role.TARGET, Role.ACTUAL, Role.BASIS, Role.REASON, Role.MEASURES)
+_TEXT_ROLES = (*HIERARCHY_ROLES, Role.DESCRIPTION)
+# A criteria column is long; an item name beside it is a good deal shorter.
+_CRITERIA_LENGTH = 30
+_NAME_RATIO = 2.5
+
+
+def decide_roles(header: HeaderMap, rows: Sequence[tuple[Cell, ...]]) -> HeaderMap:
+    """Refine a word-recognised header with what its data rows hold."""
+    profiles = {index: profile(rows, index) for index in range(header.width)}
+    header = _without_empty_columns(header, profiles, rows)
+    header = _numbering_columns(header, profiles)
+    header = _signed_columns(header, profiles)
+    header = _figure_columns(header, profiles)
+    header = _rule_columns(header, profiles)
+    if not header.hierarchy:
+        header = _item_from_text(header, profiles)
+    header = _content_is_description(header)
+    header = _levels_name_the_items(header, profiles)
+    header = _criteria_give_way(header, profiles)
+    header = _grouping_gives_way(header, profiles)
+    return _numbered_items(header, profiles)
+
+
+def _without_empty_columns(
+    header: HeaderMap, profiles: dict[int, ColumnProfile], rows: Sequence[tuple[Cell, ...]]
+) -> HeaderMap:
+    """Columns that hold nothing, and hierarchy columns that repeat an earlier one cell for cell
+    (二级指标(长期) | … | 二级指标(年度)), say nothing: the columns that hold the data serve instead."""
+    if not rows:
+        return header
+    kept: list[Column] = []
+    for column in header.columns:
+        stats = profiles[column.index]
+        if stats.filled == 0 and stats.merged == 0 and stats.rows >= 1:
+            continue
+        if column.role in HIERARCHY_ROLES and any(
+            earlier.role in HIERARCHY_ROLES and _same_cells(rows, earlier.index, column.index) for earlier in kept
+        ):
+            continue
+        kept.append(column)
+    if not any(c.role in HIERARCHY_ROLES for c in kept):
+        return header
+    return HeaderMap(header.width, tuple(kept), header.texts)
+
+
+def _same_cells(rows: Sequence[tuple[Cell, ...]], a: int, b: int) -> bool:
+    pairs = [(row[a].text.strip(), row[b].text.strip()) for row in rows if len(row) > max(a, b)]
+    return len(pairs) >= 2 and all(x == y for x, y in pairs) and any(x for x, _ in pairs)
+
+
+def _numbering_columns(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    for index, column in profiles.items():
+        role = header.role_at(index)
+        if column.numbering and (role is None or role in _TEXT_ROLES) and role is not Role.INDEX:
+            header = header.with_role(index, Role.INDEX)
+    return header
+
+
+def _signed_columns(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """Amounts written with their sign ("-20", "+5") are what the row's condition adds or takes."""
+    for index, column in profiles.items():
+        role = header.role_at(index)
+        if column.filled >= 2 and column.share(column.signed) >= 0.8 and role in (None, Role.POINTS, Role.SCORE):
+            header = header.with_role(index, Role.AMOUNT)
+    return header
+
+
+def _figure_columns(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """Figures under no words, or under item words that do not fit them, are points or scores."""
+    for index, column in profiles.items():
+        role = header.role_at(index)
+        unlabelled = role is None and not _header_text(header, index)
+        if not column.numeric or not (unlabelled or role in HIERARCHY_ROLES):
+            continue
+        if header.first(Role.POINTS) is None:
+            header = header.with_role(index, Role.POINTS)
+        elif header.first(Role.SCORE) is None and unlabelled:
+            header = header.with_role(index, Role.SCORE)
+    return header
+
+
+def _header_text(header: HeaderMap, index: int) -> str:
+    return header.texts[index].strip() if index < len(header.texts) else ""
+
+
+def _rule_columns(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    for index, column in profiles.items():
+        if header.role_at(index) is None and column.filled >= 2 and column.share(column.rules) >= 0.5:
+            header = header.with_role(index, Role.DESCRIPTION)
+    return header
+
+
+def _item_from_text(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """No column is named as the item (序号 | 考核细则 | 扣分标准): the first text column that is
+    not all rules names the items."""
+    for column in header.columns:
+        if column.role in (Role.DESCRIPTION, Role.CONTENT) and profiles[column.index].filled:
+            stats = profiles[column.index]
+            if stats.share(stats.rules) < 0.5 or stats.share(stats.marked) >= 0.5:
+                return header.with_role(column.index, Role.NAME)
+    return header
+
+
+def _content_is_description(header: HeaderMap) -> HeaderMap:
+    """With a column named as the item, 考核内容 right of it describes the item and one left of it
+    groups the rows; so do item-named columns left of the last one (评价指标 | 评价内容 | 指标名称)."""
+    names = header.all(Role.NAME)
+    if not names:
+        return header
+    for index in header.all(Role.CONTENT):
+        header = header.with_role(index, Role.DESCRIPTION if index > names[-1] else Role.SECTION)
+    for index in names[:-1]:
+        header = header.with_role(index, Role.SECTION)
+    return header
+
+
+def _levels_name_the_items(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """一级/二级/三级指标 columns whose last level has a cell per row name the items themselves: an
+    评估内容 or 考核内容 column right of them describes the item (when the last level only groups
+    the rows, the content column right of it is the item)."""
+    levels = [c.index for c in header.columns if c.role is Role.LEVEL]
+    if not levels or profiles[levels[-1]].grouping or profiles[levels[-1]].filled < 2:
+        return header
+    for column in header.columns:
+        if column.index > levels[-1] and column.role is Role.CONTENT:
+            header = header.with_role(column.index, Role.DESCRIPTION)
+    return header
+
+
+def _criteria_give_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """An item column of long criteria beside a column of short, distinct, unmerged names: the
+    names are the items and the criteria describe them."""
+    hierarchy = header.hierarchy
+    if len(hierarchy) < 2:
+        return header
+    item, before = profiles[hierarchy[-1].index], profiles[hierarchy[-2].index]
+    if (
+        item.mean_length >= _CRITERIA_LENGTH
+        and item.mean_length >= _NAME_RATIO * max(before.mean_length, 1.0)
+        and before.rows >= 3
+        and not before.grouping
+        and before.filled * 5 >= before.rows * 3
+        and before.distinct * 5 >= before.filled * 4
+    ):
+        return header.with_role(hierarchy[-1].index, Role.DESCRIPTION)
+    return header
+
+
+def _numbered_items(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """Mark an item column whose cells each open with an item number: a cell holding several
+    numbers ("3.…4.…5.…") then packs several items into one cell."""
+    hierarchy = header.hierarchy
+    if not hierarchy:
+        return header
+    item = hierarchy[-1]
+    stats = profiles[item.index]
+    if stats.filled < 3 or stats.share(stats.numbered) < 0.6:
+        return header
+    columns = tuple(replace(c, numbered=True) if c.index == item.index else c for c in header.columns)
+    return HeaderMap(header.width, columns, header.texts)
+
+
+def _grouping_gives_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """An item column merged down over row spans only groups the rows: the first unmerged text
+    column right of it holds the items when its cells are items — statements rather than bare
+    rules, rules numbered one per row, or scored on their own (inline marks, or an unmerged points
+    column beside them).
+
+    A column named as the item (任务要点名称, 指标名称) is trusted as it is.
+    """
+    hierarchy = header.hierarchy
+    if not hierarchy or hierarchy[-1].role is Role.NAME:
+        return header
+    item = hierarchy[-1].index
+    if not profiles[item].grouping:
+        return header
+    points = header.first(Role.POINTS)
+    own_points = points is not None and not profiles[points].grouping and profiles[points].filled >= 3
+    for column in header.columns:
+        if column.index <= item or column.role not in (Role.DESCRIPTION, Role.CONTENT):
+            continue
+        stats = profiles[column.index]
+        if stats.grouping or stats.filled * 5 < stats.rows * 4:
+            continue
+        numbered_rules = stats.share(stats.numbered) >= 0.6  # "1.…加3分" "2.…扣1分": one rule per row
+        if stats.share(stats.marked) >= 0.5 or numbered_rules or (stats.share(stats.rules) < 0.5 and own_points) or (
+            stats.share(stats.rules) < 0.3 and stats.mean_length < _CRITERIA_LENGTH * 2
+        ):
+            return header.with_role(item, Role.SECTION).with_role(column.index, Role.NAME)
+        return header
+    return header
