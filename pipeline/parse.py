@@ -25,13 +25,23 @@ _CONVERT_HINTS = {
 def _registry() -> dict[str, Parser]:
     # Imported lazily so a worker that only reads text does not import pdfplumber.
     from parsers.docx import parse_docx
+    from parsers.html import parse_html
     from parsers.pdf import parse_pdf
     from parsers.text import parse_text
 
-    return {".pdf": parse_pdf, ".docx": parse_docx, ".txt": parse_text, ".text": parse_text}
+    return {
+        ".pdf": parse_pdf,
+        ".docx": parse_docx,
+        ".txt": parse_text,
+        ".text": parse_text,
+        ".html": parse_html,
+        ".htm": parse_html,
+        ".mht": parse_html,
+        ".mhtml": parse_html,
+    }
 
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".text")
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".text", ".html", ".htm", ".mht", ".mhtml")
 
 
 def parse(path: Path) -> ParsedDocument:
