@@ -116,16 +116,3 @@ def _place(groups: Sequence[RowGroup], cap: _Cap) -> list[SlotRow]:
                             covered[position] = slot
                 col += width
     return grid  # type: ignore[return-value]
-
-
-def drop_empty_rows(grid: list[SlotRow]) -> list[SlotRow]:
-    """Rows without any text that no merged cell reaches into (spacer and width rows) removed."""
-    count: dict[int, int] = {}
-    for row in grid:
-        for slot in {id(s): s for s in row}.values():
-            count[id(slot)] = count.get(id(slot), 0) + 1
-    return [
-        row
-        for row in grid
-        if any(slot.text.strip() for slot in row) or any(count[id(slot)] > 1 for slot in row)
-    ]

@@ -39,8 +39,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers._boilerplate import CHROME_CLASS_PARTS, is_boilerplate, title_from_head
 from parsers._html_decode import decode_html, html_part_of_mime, is_mime_archive
-from parsers._html_grid import CellSpec, build_grid, colspan, drop_empty_rows, rowspan
-from parsers._tables import SlotRow, to_rows
+from parsers._html_grid import CellSpec, build_grid, colspan, rowspan
+from parsers._tables import SlotRow, drop_empty_rows, to_rows
 from schema.errors import ParseError
 from schema.records import Block, Paragraph, ParsedDocument, Table
 
