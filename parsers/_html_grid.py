@@ -70,6 +70,8 @@ def build_grid(groups: Sequence[RowGroup]) -> list[SlotRow]:
     # The real width: the widest row when no cell spans columns (rowspans as written), or wider
     # where most rows are, with every colspan capped at the most cells any row has.
     narrow = _place(groups, lambda col, wanted: 1)
+    if all(cell.colspan == 1 for group in groups for row in group for cell in row):
+        return _padded(narrow)
     loose = _place(groups, lambda col, wanted: min(wanted, most_cells))
     extents = Counter(len(row) for row in loose)
     common = max(extents.items(), key=lambda item: (item[1], item[0]))[0]
@@ -77,7 +79,11 @@ def build_grid(groups: Sequence[RowGroup]) -> list[SlotRow]:
     fitted = _place(groups, lambda col, wanted: max(1, min(wanted, width - col)))
     # A huge colspan under a rowspan can still push cells further right when capped to the width
     # (they start after it): then the loosely capped grid is the narrower reading.
-    grid = fitted if _width(fitted) <= _width(loose) else loose
+    return _padded(fitted if _width(fitted) <= _width(loose) else loose)
+
+
+def _padded(grid: list[SlotRow]) -> list[SlotRow]:
+    """Every row as wide as the widest, positions no cell covers filled with empty slots."""
     width = _width(grid)
     for row in grid:
         row.extend(None for _ in range(width - len(row)))  # type: ignore[misc]

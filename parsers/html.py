@@ -68,6 +68,7 @@ _HEADINGS = frozenset({"h1", "h2"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all", re.I)
 _ZERO_WIDTH = re.compile(r"^\s*0(?:\.0*)?\s*(?:px|pt|%)?\s*$")
 _STYLE_WIDTH_ZERO = re.compile(r"(?:^|;)\s*width\s*:\s*0(?:\.0*)?\s*(?:px|pt|cm|%)?\s*(?:;|$)", re.I)
+_NAME_PARTS = re.compile(r"[\s_-]+")  # class/id words: "main-nav" → main, nav
 _MAX_NESTING = 16  # nested tables deeper than this are read as plain text
 
 # Template debris, removed from the source in this order (each a regex over the whole page).
@@ -246,7 +247,7 @@ def _skipped(node: LexborNode, tag: str) -> bool:
     if tag in _PAGE_LEVEL:
         return not any(parent.tag in _SECTIONING for parent in _ancestors(node))
     names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower()
-    parts = set(re.split(r"[\s_-]+", names))
+    parts = set(_NAME_PARTS.split(names))
     return bool(parts & CHROME_CLASS_PARTS) and node.css_first("table") is None
 
 
