@@ -1,4 +1,4 @@
-"""Table helpers shared by the PDF and DOCX parsers.
+"""Table helpers shared by the parsers (PDF, DOCX, HTML, spreadsheets).
 
 Both parsers first build a grid of :class:`Slot` references: every grid position covered by the
 same (merged) cell holds the *same* Slot object. Text added to a slot later (a row broken over a
@@ -77,3 +77,16 @@ def to_rows(grid: Sequence[Sequence[Slot]]) -> tuple[tuple[Cell, ...], ...]:
         cells.extend(Cell(text="") for _ in range(width - len(row)))
         rows.append(tuple(cells))
     return tuple(rows)
+
+
+def drop_empty_rows(grid: list[SlotRow]) -> list[SlotRow]:
+    """Rows without any text that no merged cell reaches into (spacer and width rows) removed."""
+    count: dict[int, int] = {}
+    for row in grid:
+        for slot in {id(s): s for s in row}.values():
+            count[id(slot)] = count.get(id(slot), 0) + 1
+    return [
+        row
+        for row in grid
+        if any(slot.text.strip() for slot in row) or any(count[id(slot)] > 1 for slot in row)
+    ]

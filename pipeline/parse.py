@@ -15,23 +15,38 @@ _CONVERT_HINTS = {
     ".doc": "legacy Word .doc is not supported; save it as .docx "
     "(e.g. `libreoffice --headless --convert-to docx FILE`)",
     ".wps": "WPS documents are not supported; save as .docx",
-    ".xls": "Excel files are not supported; save the sheet as .csv/.txt (tab-separated) or print it to PDF",
-    ".xlsx": "Excel files are not supported; save the sheet as .txt (tab-separated) or print it to PDF",
+    ".et": "WPS spreadsheets are not supported; save as .xlsx",
+    ".ods": "OpenDocument spreadsheets are not supported; save as .xlsx",
     ".rtf": "RTF is not supported; save it as .docx",
     ".odt": "OpenDocument text is not supported; save it as .docx",
 }
 
 
 def _registry() -> dict[str, Parser]:
-    # Imported lazily so a worker that only reads text does not import pdfplumber.
+    # Imported lazily so a worker that only reads text does not import pdfplumber or openpyxl.
     from parsers.docx import parse_docx
+    from parsers.html import parse_html
     from parsers.pdf import parse_pdf
     from parsers.text import parse_text
+    from parsers.xls import parse_xls
+    from parsers.xlsx import parse_xlsx
 
-    return {".pdf": parse_pdf, ".docx": parse_docx, ".txt": parse_text, ".text": parse_text}
+    return {
+        ".pdf": parse_pdf,
+        ".docx": parse_docx,
+        ".txt": parse_text,
+        ".text": parse_text,
+        ".html": parse_html,
+        ".htm": parse_html,
+        ".mht": parse_html,
+        ".mhtml": parse_html,
+        ".xlsx": parse_xlsx,
+        ".xlsm": parse_xlsx,
+        ".xls": parse_xls,
+    }
 
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".text")
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".text", ".html", ".htm", ".mht", ".mhtml", ".xlsx", ".xlsm", ".xls")
 
 
 def parse(path: Path) -> ParsedDocument:

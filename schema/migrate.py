@@ -52,8 +52,8 @@ _LEGACY_SCHEMAS: dict[str, dict[str, frozenset[str]]] = {
 }
 # init_db (create_all of the current models) still makes databases without a migration history.
 # Only this revision's create_all can make that shape (0003 came with migrations), so it is head;
-# 0004 changed column types only, which column sets cannot tell apart.
-_LEGACY_SCHEMAS["0004_text_names"] = {
+# 0004 changed column types and 0005 a column comment only, which column sets cannot tell apart.
+_LEGACY_SCHEMAS["0005_format_comment"] = {
     **_LEGACY_SCHEMAS["0002_checks_views"],
     "documents": frozenset(f"{_BASE_COLUMNS['documents']} mtime_ns".split()),
 }
@@ -149,7 +149,7 @@ def _stamp_legacy(connection: Connection, config: Config, revision: str) -> None
     """Record ``revision`` for a pre-migration database and add what create_all did not make."""
     script = ScriptDirectory.from_config(config)
     context = MigrationContext.configure(connection)
-    if revision in ("0002_checks_views", "0004_text_names"):
+    if revision in ("0002_checks_views", "0005_format_comment"):
         # create_all made the tables of 0002 but not its views: create them with 0002's own code.
         module = script.get_revision("0002_checks_views").module
         with Operations.context(context):

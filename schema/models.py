@@ -66,7 +66,7 @@ class DocumentRow(Base):
         BigInteger,
         comment="file modification time when stored (ns since the epoch); with size_bytes, skips unchanged files",
     )
-    format: Mapped[str] = mapped_column(String(16), index=True, comment="pdf, docx or text")
+    format: Mapped[str] = mapped_column(String(16), index=True, comment="pdf, docx, text, html, xlsx or xls")
     extractor_version: Mapped[str] = mapped_column(String(32))
     title: Mapped[str | None] = mapped_column(Text, comment="simplified Chinese")
     title_original: Mapped[str | None] = mapped_column(Text, comment="title before conversion, if different")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Format = Literal["pdf", "docx", "text"]
+Format = Literal["pdf", "docx", "text", "html", "xlsx", "xls"]
 Script = Literal["hans", "hant"]
 TargetOp = Literal[">=", "<=", ">", "<", "="]
 ClauseKind = Literal["deduct", "bonus", "veto", "tier"]
@@ -63,7 +63,7 @@ class ParsedDocument:
     format: Format
     blocks: tuple[Block, ...]
     page_count: int | None = None
-    encoding: str | None = None  # text files only
+    encoding: str | None = None  # text and HTML files: the encoding the bytes were decoded with
     script: Script = "hans"  # set by the normalize stage
     warnings: tuple[str, ...] = ()
 

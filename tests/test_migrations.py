@@ -31,7 +31,7 @@ from schema.migrate import (
 from schema.models import Base, create_engine_for, init_db
 from schema.records import DocumentInfo, Extraction, Indicator
 
-HEAD = "0004_text_names"
+HEAD = "0005_format_comment"
 TABLES_0001 = ("documents", "indicators", "clauses", "facts", "warnings")
 VIEWS = {"indicator_flat", "clause_flat", "reconciliation_warnings"}
 
@@ -456,7 +456,7 @@ def test_db_upgrade_creates_an_empty_database(tmp_path: Path) -> None:
 
 
 def test_known_revisions() -> None:
-    assert known_revisions() == ["0001_initial", "0002_checks_views", "0003_file_stat", HEAD]
+    assert known_revisions() == ["0001_initial", "0002_checks_views", "0003_file_stat", "0004_text_names", HEAD]
     assert head_revision() == HEAD
 
 

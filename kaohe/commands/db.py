@@ -68,7 +68,7 @@ def upgrade_command(db_url: str) -> None:
         upgrade(engine)
         after = current_revision(engine)
     if legacy is not None:
-        added = " and created its views" if legacy in ("0002_checks_views", "0004_text_names") else ""
+        added = " and created its views" if legacy in ("0002_checks_views", "0005_format_comment") else ""
         click.echo(f"{shown}: tables made before migrations match {legacy}; stamped it{added}")
         before = legacy
     if before == after:
