@@ -461,9 +461,9 @@ def _earned(t: str, masked: str, section: SectionKind, layout: _Layout, item_pts
 
     Only two or more of them in one item (or numbered sub-item) are alternatives; a single "得N分"
     restates what the item is worth, and so does the best of a group — "得满分", else the largest
-    ("良好得10分,一般得8分" offers one tier; "推广1篇,得3分;…得2分;…得1分" two). They are tiers, or bonuses in a bonus section. The text of each
-    runs from the end of the one before, taking in the previous clause when "得N分" stands alone in
-    its own ("…1篇,得3分").
+    ("良好得10分,一般得8分" offers one tier; "推广1篇,得3分;…得2分;…得1分" two). They are tiers, or
+    bonuses in a bonus section. The text of each runs from the end of the one before, taking in the
+    previous clause when "得N分" stands alone in its own ("…1篇,得3分").
     """
     by_item: dict[int, list[re.Match[str]]] = {}
     for m in _EARN.finditer(masked):

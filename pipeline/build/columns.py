@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from normalizers.rules import item_points
 from normalizers.text import fold_width
@@ -239,7 +240,7 @@ class ColumnProfile:
 def _is_sequence(numbers: list[int]) -> bool:
     if len(numbers) < 2:
         return False
-    steps = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if b == a + 1 or (b == 1 and a >= 1))
+    steps = sum(1 for a, b in pairwise(numbers) if b == a + 1 or (b == 1 and a >= 1))
     return steps * 5 >= (len(numbers) - 1) * 3
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.build.columns import ColumnProfile, HeaderMap, Role, profile
+from pipeline.build.columns import Column, ColumnProfile, HeaderMap, Role, profile
 from pipeline.build.vocabulary import HIERARCHY_ROLES
 from schema.records import Cell
 

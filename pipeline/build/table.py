@@ -330,6 +330,8 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
 
 
 _NUMBER_OPENING = re.compile(r"^\s*(\d{1,2})\s*[.、．]")
+# The next item number inside a cell, after a sentence end or a "…分": "…扣1分。 2.未事先报备…".
+_NEXT_NUMBER = r"(?:(?<=[。；;！!？?\s])|(?<=\d分))\s*{}\s*[.、．](?!\d)"
 
 
 def _split_numbered(node: Draft, state: _TreeState, header: HeaderMap) -> Draft | None:
@@ -343,9 +345,7 @@ def _split_numbered(node: Draft, state: _TreeState, header: HeaderMap) -> Draft 
     if opening is None:
         return None
     number, pieces, start = int(opening.group(1)) + 1, [], 0
-    while (
-        following := re.search(rf"(?:(?<=[。；;！!？?\s])|(?<=\d分))\s*{number}\s*[.、．](?!\d)", node.name[start + 1 :])
-    ) is not None:
+    while (following := re.search(_NEXT_NUMBER.format(number), node.name[start + 1 :])) is not None:
         cut = start + 1 + following.start()
         pieces.append(node.name[start:cut].strip())
         start, number = cut, number + 1

@@ -45,7 +45,8 @@ HEADER_NAMES: tuple[HeaderWords, ...] = (
     HeaderWords(Role.LEVEL, r"[一二三四1-4]级(考核|绩效|评价|评估)?指标(名称)?|[一二三四]级",
                 ("wangcheng-ziping-2021", "yutian-mubiao-2023", "probe:dazhou-zhengti-defenbiao")),
     HeaderWords(Role.INDEX, r"序号?|编号|项次|序列|No\.?|NO\.?|条目编号|指标编号",
-                ("real:yunnan-laoganbu-lianghua", "real:shicheng-hezhang-xiangzhen-2018", "real:zhonglou-xinxi-pingfen")),
+                ("real:yunnan-laoganbu-lianghua", "real:shicheng-hezhang-xiangzhen-2018",
+                 "real:zhonglou-xinxi-pingfen")),
     HeaderWords(Role.BASIS, r"指标值确定依据|确定依据|指标值设定依据", ("yutian-mubiao-2023",)),
     HeaderWords(Role.TARGET,
                 r"(年度|预期|计划)?(指标值|目标值)(\(.*\))?|(当年|年度)?预期(实现|目标)?值|预期目标|计划值",
@@ -84,8 +85,9 @@ HEADER_NAMES: tuple[HeaderWords, ...] = (
                 r"绩效标准|评分细项(及标准)?|评分细则及标准|考评(标准|细则)|扣分(标准|办法|细则|说明)|"
                 r"(量化)?评分标准|评价(标准|要点)|评估(标准|细则|方法)|检查(标准|方法|要求)|评定标准|"
                 r"加分标准|奖扣分标准|(加减|加扣|奖扣|奖惩)分?(条件|标准|办法)",
-                ("zaozhuang-fulian-2022", "nanchang-kaohe-2023", "real:ducha-gongzuo-xize", "real:zhonglou-xinxi-pingfen",
-                 "real:yunnan-laoganbu-lianghua", "probe:weisheng-xieguan-kaoping-2013")),
+                ("zaozhuang-fulian-2022", "nanchang-kaohe-2023", "real:ducha-gongzuo-xize",
+                 "real:zhonglou-xinxi-pingfen", "real:yunnan-laoganbu-lianghua",
+                 "probe:weisheng-xieguan-kaoping-2013")),
 )
 
 # Headers no pattern above names exactly, read by the words they contain (first match wins);
