@@ -165,7 +165,50 @@ def _block_table(lines: list[tuple[str, bool]]) -> Table:
 
 
 def _table(rows: list[list[str]]) -> Table:
-    return Table(rows=tuple(tuple(Cell(text=c.strip()) for c in row) for row in rows))
+    return Table(rows=tuple(tuple(Cell(text=c.strip(), spanned=spanned) for c, spanned in row)
+                            for row in _restore_spans(rows)))
+
+
+def _first_figure(row: list[str]) -> int | None:
+    """The first figure cell after the first column (which may number the rows: 1, 2, 3)."""
+    return next((i for i, cell in enumerate(row) if i and _FIGURE.match(cell) and cell.strip()), None)
+
+
+def _restore_spans(rows: list[list[str]]) -> list[list[tuple[str, bool]]]:
+    """Give rows that lost cells to a horizontal merge their width back.
+
+    A text export writes a cell merged across two columns once, so rows where it was merged are
+    one cell short (a header "考核项目" over a category and a unit column, and the rows where one
+    text fills both) — the header among them. The figure column shows where: it stands one place further left in the
+    short rows, so the cell just before it spans the missing place — written as a continuation of
+    it, as the DOCX and PDF grids write a merged cell.
+    """
+    widths = Counter(len(row) for row in rows if len(row) > 2)
+    header = next((row for row in rows if len(row) > 2), None)
+    # Only where the header itself is short: rows that lost leading cells to a merge down (a
+    # lossy export) are re-anchored by the builder, not widened here.
+    if len(widths) < 2 or header is None or len(header) == max(widths) or _first_figure(header) is not None:
+        return [[(cell, False) for cell in row] for row in rows]
+    widest = max(widths)
+    figure_at = Counter(f for row in rows if len(row) == widest and (f := _first_figure(row)) is not None)
+    out: list[list[tuple[str, bool]]] = []
+    shifts: dict[int, int | None] = {}
+    for width in widths:
+        if width == widest or not figure_at:
+            continue
+        short = Counter(f for row in rows if len(row) == width and (f := _first_figure(row)) is not None)
+        wide_column, short_column = figure_at.most_common(1)[0][0], (short.most_common(1) or [(None, 0)])[0][0]
+        missing = widest - width
+        shifts[width] = short_column if short_column is not None and wide_column - short_column == missing else None
+    for row in rows:
+        at = shifts.get(len(row))
+        if at is None or at < 1:
+            out.append([(cell, False) for cell in row])
+            continue
+        merged = row[at - 1]
+        out.append([(cell, False) for cell in row[:at]] + [(merged, True)] * (widest - len(row))
+                   + [(cell, False) for cell in row[at:]])
+    return out
 
 
 def _is_cell_line(line: str) -> bool:
