@@ -12,16 +12,16 @@ normalize stage), so the parser stays lossless.
 from __future__ import annotations
 
 import codecs
-import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from parsers._text_grid import FIGURE, cell_table, fill_merged_down, restore_spans
+from parsers.text_layouts import Region, blank_separated_stream, markdown_rows, pipe_rows, trailing_pipe_stream
 from schema.errors import ParseError
-from schema.records import Block, Cell, Paragraph, ParsedDocument, Table
+from schema.records import Block, Paragraph, ParsedDocument, Table
 
 # A cell that is a figure of its own (points, scores, counts): a fragment row never has one.
-_FIGURE = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*(?:分|%|％)?\s*$")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -100,7 +100,7 @@ def _is_fragment(row: list[str], previous: list[str]) -> bool:
     if not previous or not row or row[0].strip():
         return False
     filled = [c for c in row if c.strip()]
-    if not filled or any(_FIGURE.match(c) for c in filled):
+    if not filled or any(FIGURE.match(c) for c in filled):
         return False
     leading_empty = next(i for i, cell in enumerate(row) if cell.strip())
     return leading_empty >= 2
@@ -165,50 +165,7 @@ def _block_table(lines: list[tuple[str, bool]]) -> Table:
 
 
 def _table(rows: list[list[str]]) -> Table:
-    return Table(rows=tuple(tuple(Cell(text=c.strip(), spanned=spanned) for c, spanned in row)
-                            for row in _restore_spans(rows)))
-
-
-def _first_figure(row: list[str]) -> int | None:
-    """The first figure cell after the first column (which may number the rows: 1, 2, 3)."""
-    return next((i for i, cell in enumerate(row) if i and _FIGURE.match(cell) and cell.strip()), None)
-
-
-def _restore_spans(rows: list[list[str]]) -> list[list[tuple[str, bool]]]:
-    """Give rows that lost cells to a horizontal merge their width back.
-
-    A text export writes a cell merged across two columns once, so rows where it was merged are
-    one cell short (a header "考核项目" over a category and a unit column, and the rows where one
-    text fills both) — the header among them. The figure column shows where: it stands one place further left in the
-    short rows, so the cell just before it spans the missing place — written as a continuation of
-    it, as the DOCX and PDF grids write a merged cell.
-    """
-    widths = Counter(len(row) for row in rows if len(row) > 2)
-    header = next((row for row in rows if len(row) > 2), None)
-    # Only where the header itself is short: rows that lost leading cells to a merge down (a
-    # lossy export) are re-anchored by the builder, not widened here.
-    if len(widths) < 2 or header is None or len(header) == max(widths) or _first_figure(header) is not None:
-        return [[(cell, False) for cell in row] for row in rows]
-    widest = max(widths)
-    figure_at = Counter(f for row in rows if len(row) == widest and (f := _first_figure(row)) is not None)
-    out: list[list[tuple[str, bool]]] = []
-    shifts: dict[int, int | None] = {}
-    for width in widths:
-        if width == widest or not figure_at:
-            continue
-        short = Counter(f for row in rows if len(row) == width and (f := _first_figure(row)) is not None)
-        wide_column, short_column = figure_at.most_common(1)[0][0], (short.most_common(1) or [(None, 0)])[0][0]
-        missing = widest - width
-        shifts[width] = short_column if short_column is not None and wide_column - short_column == missing else None
-    for row in rows:
-        at = shifts.get(len(row))
-        if at is None or at < 1:
-            out.append([(cell, False) for cell in row])
-            continue
-        merged = row[at - 1]
-        out.append([(cell, False) for cell in row[:at]] + [(merged, True)] * (widest - len(row))
-                   + [(cell, False) for cell in row[at:]])
-    return out
+    return cell_table(restore_spans(rows))
 
 
 def _is_cell_line(line: str) -> bool:
@@ -242,16 +199,36 @@ def _split_regions(lines: list[str]) -> list[tuple[str, list[tuple[str, bool]]]]
     return regions
 
 
+# Web-text layouts, tried in order; the first that finds its table reads it.
+_LAYOUTS = (pipe_rows, markdown_rows, trailing_pipe_stream, blank_separated_stream)
+
+
 def parse_text_string(text: str) -> tuple[Block, ...]:
     """Split decoded text into paragraphs and tables, in reading order."""
+    lines = text.splitlines()
+    for layout in _LAYOUTS:
+        region = layout(lines)
+        if region is not None:
+            return (*_blocks(lines[: region.start]), _region_table(region),
+                    *parse_text_string("\n".join(lines[region.end :])))
+    return _blocks(lines)
+
+
+def _region_table(region: Region) -> Table:
+    if region.stream:
+        return replace(cell_table([[(row[0], False)] for row in region.rows]), layout="stream")
+    return cell_table(fill_merged_down(region.rows))
+
+
+def _blocks(lines: list[str]) -> tuple[Block, ...]:
     blocks: list[Block] = []
-    for kind, lines in _split_regions(text.splitlines()):
+    for kind, region_lines in _split_regions(lines):
         if kind == "para":
-            blocks.append(Paragraph(text=lines[0][0].strip()))
+            blocks.append(Paragraph(text=region_lines[0][0].strip()))
             continue
-        tabbed = [line for line, _ in lines if "\t" in line]
+        tabbed = [line for line, _ in region_lines if "\t" in line]
         cell_lines = sum(_is_cell_line(line) for line in tabbed)
-        table = _block_table(lines) if cell_lines * 2 > len(tabbed) else _row_table(lines)
+        table = _block_table(region_lines) if cell_lines * 2 > len(tabbed) else _row_table(region_lines)
         blocks.append(table)
     return tuple(blocks)
 

@@ -52,6 +52,9 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     page: int | None = None  # page the table starts on
     row_pages: tuple[int | None, ...] = ()  # page of each row, where the format has pages
+    # "stream": a web page's cells one per row, row ends lost (the build stage re-flows them by
+    # the header); "grid": rows as the document has them.
+    layout: Literal["grid", "stream"] = "grid"
 
 
 Block = Paragraph | Table

@@ -7,6 +7,7 @@ from pipeline.build.fields import declared_total, document_fields, funds_facts
 from pipeline.build.inline import inline_indicators
 from pipeline.build.numbered import numbered_items
 from pipeline.build.reconcile import describe, reconcile
+from pipeline.build.stream import expand_streams
 from pipeline.build.table import TableResult, table_indicators
 from pipeline.build.tree import Draft, freeze
 from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument
@@ -51,7 +52,8 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         roots.extend(_numbered_roots(pending_paragraphs))
         pending_paragraphs.clear()
 
-    for block in doc.blocks:
+    blocks = expand_streams(doc.blocks)
+    for block in blocks:
         if isinstance(block, Paragraph):
             pending_paragraphs.append(block)
             if not seen_indicator_table:
@@ -69,7 +71,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         roots.extend(result.roots)
     flush_paragraphs()
 
-    paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph)]
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
     fields = document_fields(
         lines=[p.text for p in lines_before_table],
         originals=[p.source_text for p in lines_before_table],

@@ -37,7 +37,7 @@ _DECLARED_TOTAL = re.compile(r"(?:满分|总分|应得分|最高分数?|满分�
 _TITLE_END = re.compile(r"(表|细则|要点|办法|方案|标准|情况|清单|目标)$")
 _ENUMERATOR = re.compile(r"^\s*(?:\d+[.、．]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])\s*")
 # Unit codes and the 本级 (the unit itself, not its subordinates) suffix of budget-system exports.
-_ORG_NOISE = re.compile(r"^\d{3,}[-－—_:：\s]*|本级$")
+_ORG_NOISE = re.compile(r"^\[\d{3,}\]\s*|^\d{3,}[-－—_:：\s]*|本级$")
 _FUNDS = (
     ("budget", re.compile(r"(全年)?预算数|年初预算数")),
     ("executed", re.compile(r"(全年)?执行数")),

@@ -1,0 +1,142 @@
+"""Web-text table layouts: what a web page's table becomes when its text is copied or scraped.
+
+* **Pipe rows** ("| cell" per line): each cell starts a line with "| ", a line holding only "|"
+  ends the row, the row's first cell stands on the lines before its first "| " line — a cell
+  merged down over several rows written one character per line ("区\\n政\\n府…").
+* **Markdown rows**: "| a | b | c |" per line, with "|---|---|" rules.
+* **Cell streams**: one cell per line and no row ends at all — cells ending in " |" (a lone "|"
+  is an empty cell), or cells separated by blank lines (a line holding a single space is an
+  empty cell). Which cells make a row only the header can say, so a stream is handed on as a
+  one-column table for the build stage to re-flow (pipeline/build/stream.py).
+
+Each function takes the file's lines and returns (start, end, rows) for the region it reads, so
+that the text parser keeps everything outside it as paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_LEAD = re.compile(r"^\|\s?(?=\S)")
+_LONE = re.compile(r"^\s*\|\s*$")
+_TRAIL = re.compile(r"\s\|\s*$")
+_MARKDOWN = re.compile(r"^\s*\|.*\|.*\|\s*$")
+_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Enough lines of a layout for it to be the document's table layout, not a stray pipe.
+_MIN_LINES = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Lines start..end (exclusive) of the file hold a table: its rows of cell texts."""
+
+    start: int
+    end: int
+    rows: list[list[str]]
+    stream: bool = False  # rows are single cells of a stream, to be re-flowed by the header
+
+
+def _join_cell(lines: list[str]) -> str:
+    """A cell's lines: characters of a narrow merged cell join without breaks ("区政府…")."""
+    parts = [line.strip() for line in lines if line.strip()]
+    if parts and all(len(part) == 1 for part in parts):
+        return "".join(parts)
+    return "\n".join(parts)
+
+
+def pipe_rows(lines: list[str]) -> Region | None:
+    """The "| cell" layout, rows ended by a lone "|"."""
+    leads = [i for i, line in enumerate(lines) if _LEAD.match(line)]
+    ends = [i for i, line in enumerate(lines) if _LONE.match(line)]
+    if len(leads) < _MIN_LINES or len(ends) < 2 or len(leads) < len(ends):
+        return None
+    start = leads[0] - 1 if leads[0] > 0 and lines[leads[0] - 1].strip() else leads[0]
+    end = ends[-1] + 1
+    rows: list[list[str]] = []
+    row: list[str] | None = None
+    pending: list[str] = []  # lines of the next row's first cell, or of the open cell
+    for line in lines[start:end]:
+        if _LONE.match(line):
+            if row is not None:
+                row.append(_join_cell(pending))
+                rows.append(row)
+            row, pending = None, []
+        elif _LEAD.match(line):
+            if row is None:
+                row = [_join_cell(pending)] if pending else []
+            else:
+                row.append(_join_cell(pending))
+            pending = [_LEAD.sub("", line, count=1)]
+        else:
+            pending.append(line)
+    return Region(start, end, rows)
+
+
+def markdown_rows(lines: list[str]) -> Region | None:
+    """Markdown pipe tables: "| a | b |" rows, the "|---|" rule under the header dropped."""
+    marked = [i for i, line in enumerate(lines) if _MARKDOWN.match(line)]
+    if len(marked) < 3 or not any(_MARKDOWN_RULE.match(lines[i]) for i in marked):
+        return None
+    start, end = marked[0], marked[-1] + 1
+    rows = []
+    for line in lines[start:end]:
+        if _MARKDOWN_RULE.match(line) or not line.strip():
+            continue
+        cells = line.strip().strip("|").split("|")
+        rows.append([cell.strip() for cell in cells])
+    return Region(start, end, rows)
+
+
+def trailing_pipe_stream(lines: list[str]) -> Region | None:
+    """Cells ending in " |", one per line (a lone "|" an empty cell), with no row ends."""
+    cells = [i for i, line in enumerate(lines) if _TRAIL.search(line) or _LONE.match(line)]
+    if sum(1 for i in cells if _TRAIL.search(lines[i])) < _MIN_LINES:
+        return None
+    start, end = cells[0], cells[-1] + 1
+    stream: list[list[str]] = []
+    pending: list[str] = []
+    for line in lines[start:end]:
+        if _LONE.match(line):
+            stream.append([_join_cell(pending)])
+            pending = []
+        elif _TRAIL.search(line):
+            pending.append(_TRAIL.sub("", line))
+            stream.append([_join_cell(pending)])
+            pending = []
+        elif line.strip():
+            pending.append(line)
+    return Region(start, end, stream, stream=True)
+
+
+def blank_separated_stream(lines: list[str]) -> Region | None:
+    """One cell per line between blank lines, a line of spaces holding an empty cell.
+
+    Only a page whose copied text marks empty cells so (several lines of nothing but spaces
+    between blank lines) is read as a stream; ordinary paragraphs separated by blank lines are not.
+    """
+    if sum("\t" in line for line in lines) >= _MIN_LINES:
+        return None  # tab-separated layouts mark their empty cells with tabs (parsers/text.py)
+    empty_cells = [
+        i for i in range(1, len(lines) - 1)
+        if lines[i] and not lines[i].strip(" \u3000\xa0") and not lines[i - 1].strip() and not lines[i + 1].strip()
+    ]
+    if len(empty_cells) < 3:
+        return None
+    start = _stream_start(lines, empty_cells[0])
+    end = len(lines)
+    stream = []
+    for line in lines[start:end]:
+        if line == "":
+            continue
+        stream.append([line.strip()])
+    return Region(start, end, stream, stream=True)
+
+
+def _stream_start(lines: list[str], first_empty: int) -> int:
+    """The stream starts at the first line of the run of single-line paragraphs that reaches the
+    first empty cell: back over lines separated by blank lines."""
+    start = first_empty
+    while start >= 2 and lines[start - 1] == "" and lines[start - 2].strip():
+        start -= 2
+    return start

@@ -1,0 +1,151 @@
+"""Cell streams re-flowed into rows by their header.
+
+A web page's table copied as text often loses its row ends: one cell per line, nothing to say
+where a row stops (parsers/text_layouts.py hands such a stream on as a one-column table). The
+header says: it is the run of cells whose words name columns (一级指标, 二级指标, …, 分值, 得分),
+and every row after it has as many cells, empty ones included. Of the runs that could be the
+header (a group title such as "绩效指标(90分)" may stand before it), the one whose rows agree
+best, column by column, on what their cells hold is taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from pipeline.build.columns import recognise_header, role_of
+from pipeline.build.vocabulary import FIGURE_ROLES, HIERARCHY_ROLES, TOTAL_LABELS
+from schema.records import Block, Cell, Paragraph, Table
+
+_FIGURE = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*(?:分|%)?$")
+_TOTAL = re.compile(f"^({TOTAL_LABELS})$")
+_MIN_WIDTH = 3
+# A header cell whose words no vocabulary names (指标性质, 度量单位): a short label of words.
+_LABEL = re.compile(r"[\u4e00-\u9fff()（）]{2,8}")
+# Rows agreeing this well on their columns' content make a header's width credible.
+_AGREEMENT = 0.75
+
+
+def _kind(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return "empty"
+    return "figure" if _FIGURE.match(text) else "text"
+
+
+def _header_candidates(cells: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, width) of runs of header words that read as an indicator-table header."""
+    candidates: list[tuple[int, int]] = []
+    index = 0
+    while index < len(cells):
+        if role_of(cells[index]) is None:
+            index += 1
+            continue
+        end = index
+        while end < len(cells) and (role_of(cells[end]) is not None or _LABEL.fullmatch(cells[end].strip())):
+            end += 1
+        # A run of header words may start with a group title and run on into the first row's
+        # level names (产出指标, 数量指标): every start and width in it is a candidate.
+        for start in (index, index + 1):
+            for width in range(_MIN_WIDTH, end - start + 1):
+                row = tuple(Cell(text=c) for c in cells[start : start + width])
+                if recognise_header(row) is not None:
+                    candidates.append((start, width))
+        index = end
+    return candidates
+
+
+def _rows(cells: Sequence[str], start: int, width: int) -> list[list[str]]:
+    """Rows of ``width`` cells from ``start`` while they agree with the first rows' columns."""
+    rows: list[list[str]] = []
+    position = start
+    while position + width <= len(cells):
+        if _TOTAL.match(re.sub(r"\s+", "", cells[position])):
+            break
+        rows.append(list(cells[position : position + width]))
+        position += width
+    if len(rows) < 2:
+        return rows
+    kinds = [Counter(_kind(row[c]) for row in rows[:3]).most_common(1)[0][0] for c in range(width)]
+    for count, row in enumerate(rows):
+        agree = sum(_kind(cell) == kinds[c] or not cell.strip() for c, cell in enumerate(row))
+        if count >= 1 and agree * 2 < width:
+            return rows[:count]
+    return rows
+
+
+def _agreement(rows: list[list[str]]) -> float:
+    """How well the rows agree on each column's kind of content (0..1)."""
+    if not rows:
+        return 0.0
+    width = len(rows[0])
+    total = 0
+    for column in range(width):
+        kinds = Counter(_kind(row[column]) for row in rows)
+        total += kinds.most_common(1)[0][1]
+    return total / (width * len(rows))
+
+
+def _fit(header: Sequence[str], rows: list[list[str]]) -> float:
+    """The share of cells whose kind fits their header's role: figures (or nothing) under points
+    and scores, words (or nothing) under hierarchy columns."""
+    roles = [role_of(text) for text in header]
+    checks = hits = 0
+    for row in rows:
+        for role, cell in zip(roles, row, strict=False):
+            kind = _kind(cell)
+            if role in FIGURE_ROLES:
+                checks += 1
+                hits += kind != "text"
+            elif role in HIERARCHY_ROLES:
+                checks += 1
+                hits += kind != "figure"
+    return round(hits / checks, 2) if checks else 0.0
+
+
+def reflow(table: Table) -> tuple[list[Cell], Table, list[Cell]] | None:
+    """The stream's cells before the header, its table (header and rows), the cells after it."""
+    stream = [row[0] if row else Cell(text="") for row in table.rows]
+    cells = [cell.text for cell in stream]
+    # The header under whose words the cells fit (figures under 分值, names under 指标), then
+    # the widest whose rows agree on their columns.
+    best: tuple[tuple[float, bool, int], int, int, int] | None = None
+    for start, width in _header_candidates(cells):
+        rows = _rows(cells, start + width, width)
+        agreement = _agreement(rows)
+        score = (_fit(cells[start : start + width], rows), agreement >= _AGREEMENT, width)
+        if rows and (best is None or score > best[0]):
+            best = (score, start, width, len(rows))
+    if best is None:
+        return None
+    _, start, width, count = best
+    end = start + width * (count + 1)
+    grid = tuple(tuple(stream[i : i + width]) for i in range(start, end, width))
+    return (
+        [c for c in stream[:start] if c.text.strip()],
+        Table(rows=grid, page=table.page),
+        [c for c in stream[end:] if c.text.strip()],
+    )
+
+
+def _paragraph(cell: Cell, page: int | None) -> Paragraph:
+    return Paragraph(text=cell.text, page=page, original=cell.original)
+
+
+def expand_streams(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """Blocks with every cell stream re-flowed: its table, and its other cells as paragraphs."""
+    out: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, Table) or block.layout != "stream":
+            out.append(block)
+            continue
+        found = reflow(block)
+        if found is None:
+            out.extend(_paragraph(row[0], block.page) for row in block.rows if row and row[0].text)
+            continue
+        before, grid, after = found
+        out.extend(_paragraph(cell, block.page) for cell in before)
+        out.append(grid)
+        out.extend(_paragraph(cell, block.page) for cell in after)
+    return tuple(out)
