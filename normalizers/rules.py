@@ -320,7 +320,11 @@ def _marks(t: str) -> list[_Mark]:
 
 
 def _sum_marks(marks: list[_Mark]) -> float | None:
+    """What marks add up to; a first mark that the others add up to is their total, stated first
+    ("意识形态工作(3分)清理标语(0.5分);排查表(0.5分);…(2分)" is worth 3, not 6)."""
     values = [m.value for m in marks if not m.tier]
+    if len(values) > 2 and abs(values[0] - sum(values[1:])) < 1e-6:
+        return values[0]
     # Rounded so that 0.1 + 0.2 sums to 0.3, as the document means.
     return round(sum(values), 6) if values else None
 
@@ -467,7 +471,7 @@ def _earned(t: str, masked: str, section: SectionKind, layout: _Layout, item_pts
     """
     by_item: dict[int, list[re.Match[str]]] = {}
     for m in _EARN.finditer(masked):
-        if _number(m.group("amt")):
+        if _number(m.group("amt")) and not _is_requirement(t, m.end()):
             by_item.setdefault(layout.sub_item(m.start()), []).append(m)
     full_marks: dict[int, int] = {}
     for m in _EARN_FULL.finditer(masked):
@@ -519,6 +523,9 @@ def _no_score_points(m: re.Match[str], marks: list[_Mark], layout: _Layout, item
     enclosing item is not what the clause is worth.
     """
     start, end = layout.clause_start(m.start()), layout.clause_end(m.end())
+    otherwise = _EARNED_OTHERWISE.search(layout.t, max(0, m.start() - 16), m.start())
+    if otherwise is not None and otherwise.end() == m.start():
+        return _number(otherwise.group("amt"))  # "…,得3分;否则不得分": the 3 points it would have earned
     after = [k for k in marks if m.end() <= k.start and k.end <= end]
     if after:
         return after[0].value
@@ -700,14 +707,30 @@ def stated_points(text: str) -> float | None:
         return _number(stated.group("amt") or stated.group("bare"))
     layout = _Layout(t)
     best: dict[int, float] = {}
+    required = 0.0
     for m in _EARN.finditer(t):
         if m.group("hi") is not None or "每" in t[layout.clause_start(m.start()) : m.start()]:
             continue
         value = _number(m.group("amt"))
-        if value:
-            item = layout.sub_item(m.start())
-            best[item] = max(best.get(item, 0.0), value)
-    return round(sum(best.values()), 6) if best else None
+        if not value:
+            continue
+        if _is_requirement(t, m.end()):
+            required += value  # "…,得2分;否则相应扣分": a requirement of its own, worth its points
+            continue
+        item = layout.sub_item(m.start())
+        best[item] = max(best.get(item, 0.0), value)
+    if not best and not required:
+        return None
+    return round(sum(best.values()) + required, 6)
+
+
+# "得2分;否则不得分": the points of a requirement met or not, not one of several alternatives.
+_EARNED_OTHERWISE = re.compile(rf"得\s*(?P<amt>{NUMBER_PATTERN})\s*分\s*[,;。]?\s*否则")
+_OTHERWISE = re.compile(r"\s*[,;。]?\s*否则")
+
+
+def _is_requirement(t: str, end: int) -> bool:
+    return _OTHERWISE.match(t, end) is not None
 
 
 def item_points(text: str) -> float | None:

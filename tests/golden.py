@@ -75,3 +75,18 @@ def _correct(expected: dict, leaf: Indicator, top: Indicator) -> bool:
         found = leaf.target
         return found is not None and found.op == target["op"] and abs(found.value - target["value"]) < 1e-6
     return True
+
+
+def clause_f1(truth: dict, extraction: Extraction) -> float:
+    """F1 of the clauses as a multiset of (kind, points), as the shared evaluator counts them."""
+    from collections import Counter
+
+    expected = Counter((c["kind"], None if c.get("points") is None else float(c["points"])) for c in truth["clauses"])
+    found = Counter((c.kind, None if c.points is None else float(c.points)) for c in extraction.clauses)
+    if not expected and not found:
+        return 1.0
+    correct = sum((expected & found).values())
+    if not correct:
+        return 0.0
+    precision, recall = correct / sum(found.values()), correct / sum(expected.values())
+    return 2 * precision * recall / (precision + recall)

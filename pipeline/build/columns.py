@@ -129,7 +129,7 @@ def _continues_left(row: Sequence[Cell], index: int) -> bool:
     return row[index].spanned and index > 0 and row[index - 1].text == row[index].text
 
 
-def recognise_header(row: tuple[Cell, ...]) -> HeaderMap | None:
+def recognise_header(row: tuple[Cell, ...], textual: bool = False) -> HeaderMap | None:
     """A header row names a hierarchy or item column and at least one figure or text column.
 
     A cell merged down from the row above is read as a header of its own (two-row headers put
@@ -156,7 +156,10 @@ def recognise_header(row: tuple[Cell, ...]) -> HeaderMap | None:
         c.role in (Role.POINTS, Role.SCORE, Role.TARGET, Role.DESCRIPTION, Role.CONTENT, Role.ACTUAL)
         for c in columns
     )
-    if not (has_item and has_detail and len(columns) >= 2):
+    # Without a column named as the item, two text columns (评价要点 | 评分标准) make an indicator
+    # header when ``textual`` (no row of the table names an item): the content decides (roles.py).
+    texts = sum(c.role is Role.DESCRIPTION for c in columns)
+    if not ((has_item or (textual and texts >= 2)) and has_detail and len(columns) >= 2):
         return None
     # With 一级/二级 columns present, an item-like header left of them labels the row block
     # (绩效指标 | 一级指标 | …), it is not a level of its own.
@@ -185,8 +188,13 @@ def find_header(rows: Sequence[tuple[Cell, ...]]) -> tuple[int, HeaderMap] | Non
     of labels right under it (一级指标 | 二级指标 under a merged 评估项目) belong to it, and the
     last of them, where cells merged down carry the upper row's words, is read.
     """
+    found = _find_header(rows, textual=False)
+    return found if found is not None else _find_header(rows, textual=True)
+
+
+def _find_header(rows: Sequence[tuple[Cell, ...]], textual: bool) -> tuple[int, HeaderMap] | None:
     for start in range(len(rows)):
-        header = recognise_header(rows[start])
+        header = recognise_header(rows[start], textual)
         if header is None:
             continue
         end = start

@@ -6,6 +6,7 @@ from pipeline.build.clauses import ClauseDraft, extract_clauses
 from pipeline.build.fields import declared_total, document_fields, funds_facts
 from pipeline.build.inline import inline_indicators
 from pipeline.build.numbered import numbered_items
+from pipeline.build.prose import prose_items
 from pipeline.build.reconcile import describe, reconcile
 from pipeline.build.stream import expand_streams
 from pipeline.build.table import TableResult, table_indicators
@@ -14,8 +15,9 @@ from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragra
 
 
 def _fact(facts: list[Fact], name: str) -> float | None:
-    """The value of the first fact called ``name`` that has one."""
-    return next((f.value for f in facts if f.name == name and f.value is not None), None)
+    """The value of the last fact called ``name`` that has one: of several totals rows (合计 of
+    the scored part, 合计 of the bonus part, 总计) the last is the document's."""
+    return next((f.value for f in reversed(facts) if f.name == name and f.value is not None), None)
 
 
 def _total_points(roots: list[Draft], facts: list[Fact]) -> float | None:
@@ -49,7 +51,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         if any(len(p.text) > 40 for p in pending_paragraphs):
             previous = None  # running text between two tables: the second one starts afresh
         roots.extend(inline_indicators(pending_paragraphs))
-        roots.extend(_numbered_roots(pending_paragraphs))
+        roots.extend(_numbered_roots(pending_paragraphs) or prose_items(pending_paragraphs))
         pending_paragraphs.clear()
 
     blocks = expand_streams(doc.blocks)

@@ -33,7 +33,8 @@ _SPACED = re.compile(r"^(?:\S\s+){3,}\S$")
 _TITLE_ORG = re.compile(
     r"^(?P<org>\D{2,24}?(?:局|中心|委员会|学院|大学|学校|医院|政府|办公室|妇联|总工会|公司|研究院))(?=\S)"
 )
-_DECLARED_TOTAL = re.compile(r"(?:满分|总分|应得分|最高分数?|满分值)\s*(?:为|是|[:：])?\s*(\d+(?:\.\d+)?)\s*分")
+# 起评分: a score counted down from ("起评分100分", then deductions): the document's total.
+_DECLARED_TOTAL = re.compile(r"(?:满分|总分|应得分|最高分数?|满分值|起评分)\s*(?:为|是|[:：])?\s*(\d+(?:\.\d+)?)\s*分")
 _TITLE_END = re.compile(r"(表|细则|要点|办法|方案|标准|情况|清单|目标)$")
 _ENUMERATOR = re.compile(r"^\s*(?:\d+[.、．]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])\s*")
 # Unit codes and the 本级 (the unit itself, not its subordinates) suffix of budget-system exports.

@@ -39,6 +39,7 @@ _ANY_ITEM = re.compile(r"(?<![\d.])\d+\s*[、．.](?!\d)")
 _PUNCT = re.compile(r"[，,。；;：:、！？!?]")
 _NUMERALS = "一二三四五六七八九十"
 _MIN_ITEMS = 3
+_SUB_HEADING = re.compile(r"(?:^|(?<=\n))\s*[(（][一二三四五六七八九十]{1,3}[)）]")
 
 
 def _numeral_value(text: str) -> int:
@@ -256,8 +257,9 @@ def _find_items(text: str, section_offsets: list[int]) -> list[_Item]:
     return items
 
 
-def _item_texts(stream: _Stream, items: list[_Item]) -> None:
-    starts = sorted(i.start for i in items)
+def _item_texts(stream: _Stream, items: list[_Item], headings: list[int]) -> None:
+    """Each item's text runs to the next item or sub-section heading."""
+    starts = sorted([i.start for i in items] + headings)
     for item in items:
         following = [s for s in starts if s > item.start]
         if following:
@@ -332,10 +334,12 @@ def _assign(items: list[_Item], sections: list[_Section], interleaved: bool) -> 
 def numbered_items(paragraphs: list[Paragraph]) -> NumberedResult | None:
     """Sections and items of a rules document written as text, or None if it is not one."""
     stream = _Stream([p.text for p in paragraphs], [p.source_text for p in paragraphs])
-    items = _find_items(stream.text, [section.offset for section in stream.sections])
+    # Numbering restarts after a section title, and after a sub-section heading ("（二）…") too.
+    headings = [m.start() for m in _SUB_HEADING.finditer(stream.text)]
+    items = _find_items(stream.text, sorted([section.offset for section in stream.sections] + headings))
     if len(items) < _MIN_ITEMS:
         return None
-    _item_texts(stream, items)
+    _item_texts(stream, items, headings)
     with_rules = sum(1 for i in items if i.points is not None or re.search(r"[扣加]\s*\d", i.text))
     if with_rules * 2 < len(items):
         return None  # a numbered list without points is prose, not a rules table

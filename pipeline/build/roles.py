@@ -39,6 +39,7 @@ def decide_roles(header: HeaderMap, rows: Sequence[tuple[Cell, ...]]) -> HeaderM
     header = _without_empty_columns(header, profiles, rows)
     header = _numbering_columns(header, profiles)
     header = _signed_columns(header, profiles)
+    header = _words_are_not_figures(header, profiles)
     header = _figure_columns(header, profiles)
     header = _rule_columns(header, profiles)
     if not header.hierarchy:
@@ -91,6 +92,16 @@ def _signed_columns(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> He
         role = header.role_at(index)
         if column.filled >= 2 and column.share(column.signed) >= 0.8 and role in (None, Role.POINTS, Role.SCORE):
             header = header.with_role(index, Role.AMOUNT)
+    return header
+
+
+def _words_are_not_figures(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """A column headed as points or scores that holds sentences describes ("对应检查内容及分值")."""
+    for column in header.columns:
+        stats = profiles[column.index]
+        sentences = stats.filled >= 2 and stats.share(stats.figures) < 0.3 and stats.mean_length > 10
+        if column.role in (Role.POINTS, Role.SCORE) and sentences:
+            header = header.with_role(column.index, Role.DESCRIPTION)
     return header
 
 

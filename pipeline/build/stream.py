@@ -56,12 +56,23 @@ def _header_candidates(cells: Sequence[str]) -> list[tuple[int, int]]:
     return candidates
 
 
+def totals_row(cells: Sequence[str], position: int, width: int) -> int:
+    """How many cells from ``position`` make a totals row ("合计 | 100 | |"): its label and the
+    figures (or empty cells) after it, written in fewer cells than a row when merged; 0 if none."""
+    if position >= len(cells) or not _TOTAL.match(re.sub(r"\s+", "", cells[position])):
+        return 0
+    end = position + 1
+    while end < min(len(cells), position + width) and _kind(cells[end]) != "text":
+        end += 1
+    return end - position
+
+
 def _rows(cells: Sequence[str], start: int, width: int) -> list[list[str]]:
     """Rows of ``width`` cells from ``start`` while they agree with the first rows' columns."""
     rows: list[list[str]] = []
     position = start
     while position + width <= len(cells):
-        if _TOTAL.match(re.sub(r"\s+", "", cells[position])):
+        if totals_row(cells, position, width):
             break
         rows.append(list(cells[position : position + width]))
         position += width
@@ -122,6 +133,10 @@ def reflow(table: Table) -> tuple[list[Cell], Table, list[Cell]] | None:
     _, start, width, count = best
     end = start + width * (count + 1)
     grid = tuple(tuple(stream[i : i + width]) for i in range(start, end, width))
+    total = totals_row(cells, end, width)
+    if total:
+        grid += ((*stream[end : end + total], *(Cell(text="") for _ in range(width - total))),)
+        end += total
     return (
         [c for c in stream[:start] if c.text.strip()],
         Table(rows=grid, page=table.page),

@@ -1,7 +1,7 @@
 """The words documents use, as data: header words per column role, numbering forms, section kinds.
 
-Each entry names documents it was seen in (corpus file stems; "probe:" and "real:" mark the
-tests/fixtures corpora), so that a word can be traced to where it came from and no word is here
+Each entry names documents it was seen in (file stems of tests/fixtures/corpus; "real:" marks
+those of tests/fixtures/real), so that a word can be traced to where it came from and no word is here
 for one document alone without a test of its own general case. Code reads these tables; it does
 not spell words of its own.
 """
@@ -43,7 +43,7 @@ class HeaderWords:
 # Whole-header patterns, first full match wins (so the specific ones come first).
 HEADER_NAMES: tuple[HeaderWords, ...] = (
     HeaderWords(Role.LEVEL, r"[一二三四1-4]级(考核|绩效|评价|评估)?指标(名称)?|[一二三四]级",
-                ("wangcheng-ziping-2021", "yutian-mubiao-2023", "probe:dazhou-zhengti-defenbiao")),
+                ("wangcheng-ziping-2021", "yutian-mubiao-2023", "real:dazhou-zhengti-defenbiao")),
     HeaderWords(Role.INDEX, r"序号?|编号|项次|序列|No\.?|NO\.?|条目编号|指标编号",
                 ("real:yunnan-laoganbu-lianghua", "real:shicheng-hezhang-xiangzhen-2018",
                  "real:zhonglou-xinxi-pingfen")),
@@ -61,9 +61,9 @@ HEADER_NAMES: tuple[HeaderWords, ...] = (
                 r"分值(权重)?|权重(分值)?|标准分(值|数)?|各项分值|满分(值)?|分数|基础分|基准分|配分|指标(分值|权重)|"
                 r"权重分|赋分|总分值|考核分值|评分分值|计分|应得分(数|值)?|标准分值|规定分|分值分配",
                 ("zaozhuang-laoganbu-2022", "nanchang-kaohe-2023", "real:yunnan-laoganbu-lianghua",
-                 "real:shicheng-hezhang-danwei-2018", "probe:weisheng-xieguan-kaoping-2013")),
+                 "real:shicheng-hezhang-danwei-2018", "real:weisheng-xieguan-kaoping-2013")),
     HeaderWords(Role.AMOUNT, r"加减分(值|标准)?|加分值?|扣分值?|减分值?|加\(减\)分|奖扣分值?|加扣分值?",
-                ("h1:wendeng-xinyong-pingjia-biaozhun", "h1:dongnao-banzhuren-gongzi-kaohe")),
+                ("real:wendeng-xinyong-pingjia-biaozhun", "real:dongnao-banzhuren-gongzi-kaohe")),
     HeaderWords(Role.SCORE, r"(自评|考核|实际|评价|考评|评估|检查)?得分|评分|实得分(数)?|得分情况|考核评分",
                 ("wangcheng-ziping-2021", "nanchang-kaohe-2023", "real:yunnan-laoganbu-lianghua")),
     HeaderWords(Role.SECTION,
@@ -77,7 +77,7 @@ HEADER_NAMES: tuple[HeaderWords, ...] = (
                 ("zaozhuang-laoganbu-2022", "real:zhonglou-xinxi-pingfen", "real:shicheng-hezhang-xiangzhen-2018")),
     HeaderWords(Role.CONTENT,
                 r"考核内容|评价内容|工作内容|考核要点|评估内容|检查内容|考评内容|检查考评内容|评审内容|考核指标内容",
-                ("nanchang-kaohe-2023", "real:yunnan-laoganbu-lianghua", "probe:weisheng-xieguan-kaoping-2013",
+                ("nanchang-kaohe-2023", "real:yunnan-laoganbu-lianghua", "real:weisheng-xieguan-kaoping-2013",
                  "real:shicheng-hezhang-danwei-2018")),
     HeaderWords(Role.DESCRIPTION,
                 r"完成标准|目标内容|年度目标|(绩效)?指标(描述|内涵|说明|解释)|评分(标准|办法|细则|方法|规则|要点)|"
@@ -87,7 +87,7 @@ HEADER_NAMES: tuple[HeaderWords, ...] = (
                 r"加分标准|奖扣分标准|(加减|加扣|奖扣|奖惩)分?(条件|标准|办法)",
                 ("zaozhuang-fulian-2022", "nanchang-kaohe-2023", "real:ducha-gongzuo-xize",
                  "real:zhonglou-xinxi-pingfen", "real:yunnan-laoganbu-lianghua",
-                 "probe:weisheng-xieguan-kaoping-2013")),
+                 "real:weisheng-xieguan-kaoping-2013")),
 )
 
 # Headers no pattern above names exactly, read by the words they contain (first match wins);
@@ -103,7 +103,7 @@ HEADER_PARTS: tuple[HeaderWords, ...] = (
     HeaderWords(Role.TARGET, r"指标值|目标值|预期", ("wangcheng-ziping-2021", "yutian-mubiao-2023")),
     HeaderWords(Role.ACTUAL, r"完成|实际|实现值", ("zaozhuang-fulian-2022",)),
     HeaderWords(Role.DESCRIPTION, r"标准|要求|说明|细则|描述|办法|方法|要点",
-                ("real:ducha-gongzuo-xize", "probe:weisheng-xieguan-kaoping-2013")),
+                ("real:ducha-gongzuo-xize", "real:weisheng-xieguan-kaoping-2013")),
     HeaderWords(Role.SECTION, r"(项目|类别|维度|条目)$", ("real:ducha-gongzuo-xize", "nanchang-kaohe-2023")),
     HeaderWords(Role.NAME, r"(指标|任务|事项|要素)(名称)?$", ("zaozhuang-laoganbu-2022",)),
     HeaderWords(Role.CONTENT, r"内容$", ("real:yunnan-laoganbu-lianghua", "nanchang-kaohe-2023")),
@@ -128,15 +128,15 @@ class NumberingForm:
 
 
 NUMBERING_FORMS: tuple[NumberingForm, ...] = (
-    NumberingForm("part", 0, rf"第[{_CN}\d]+(?:部分|章|篇)", ("probe:weisheng-xieguan-kaoping-2013",)),
+    NumberingForm("part", 0, rf"第[{_CN}\d]+(?:部分|章|篇)", ("real:weisheng-xieguan-kaoping-2013",)),
     NumberingForm("cn", 1, rf"[{_CN}]{{1,3}}\s*[、.．]", ("nanchang-kaohe-2023", "real:shicheng-hezhang-xiangzhen-2018",
                                                          "real:shicheng-hezhang-danwei-2018")),
     NumberingForm("cn_paren", 2, rf"[(（]\s*[{_CN}]{{1,3}}\s*[)）]", ("nanchang-kaohe-2023",)),
     NumberingForm("arabic", 3, r"\d{1,3}(?:\s*[、.．](?!\d)|(?=\s*$)|\s+(?=\D))",
                   ("nanchang-kaohe-2023", "real:yunnan-laoganbu-lianghua", "real:ducha-gongzuo-xize")),
     NumberingForm("dotted", 4, r"\d{1,3}(?:[.．]\d{1,3})+(?:[.．、]|\s|$)", ("real:shicheng-hezhang-danwei-2018",)),
-    NumberingForm("arabic_paren", 5, r"[(（]\s*\d{1,3}\s*[)）]", ("probe:weisheng-xieguan-kaoping-2013",)),
-    NumberingForm("circled", 6, r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]", ("probe:zhonghua-fuwu-pingfen-hant",)),
+    NumberingForm("arabic_paren", 5, r"[(（]\s*\d{1,3}\s*[)）]", ("real:weisheng-xieguan-kaoping-2013",)),
+    NumberingForm("circled", 6, r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]", ("real:zhonghua-fuwu-pingfen-hant",)),
 )
 
 # --- rows that are not indicators -----------------------------------------------------------
