@@ -2,9 +2,10 @@
 as a slot grid, and what a workbook file really is.
 
 A sheet becomes one :class:`Table`: merged ranges share one :class:`Slot` (as DOCX merged cells
-do), hidden rows and columns are left out, empty rows and columns around the data trimmed and empty
-rows inside it dropped. Rows at the top that hold a single text — a title merged across the
-sheet's width, or typed into one cell of an otherwise empty row — become paragraphs before it.
+do; an empty one inside the data too, one outside it is only formatting), hidden rows and columns
+are left out, empty rows and columns around the data trimmed and empty rows inside it dropped.
+Rows at the top that hold a single text — a title merged across the sheet's width, or typed into
+one cell of an otherwise empty row — become paragraphs before it.
 
 Values: numbers written naturally (30, not "30.0"; 0.5 stays "0.5"), percentages as the cell
 shows them when its number format is a percent ("95%", "95.5%"), dates as YYYY-MM-DD (a time of
@@ -112,9 +113,12 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
 
 
 def _grid(sheet: Sheet) -> list[SlotRow]:
-    merges = [m for m in sheet.merges if (m[0], m[1]) in sheet.texts]  # an empty merge shows nothing
+    # The data is where the texts are (a merged cell with text reaching further widens it); an
+    # empty merged range inside the data is one blank cell over its positions, as in DOCX and HTML,
+    # while one outside it is formatting and shows nothing.
+    filled = [m for m in sheet.merges if (m[0], m[1]) in sheet.texts]
     cells = set(sheet.texts)
-    cells.update((m[2], m[3]) for m in merges)
+    cells.update((m[2], m[3]) for m in filled)
     rows = [r for r, _ in cells if r not in sheet.hidden_rows]
     cols = [c for _, c in cells if c not in sheet.hidden_cols]
     if not rows or not cols:
@@ -123,11 +127,18 @@ def _grid(sheet: Sheet) -> list[SlotRow]:
     col_range = [c for c in range(min(cols), max(cols) + 1) if c not in sheet.hidden_cols]
     row_set, col_set = set(row_range), set(col_range)
     shared: dict[tuple[int, int], Slot] = {}
-    for first_row, first_col, last_row, last_col in merges:
-        slot = Slot(sheet.texts[(first_row, first_col)])
-        for r in range(max(first_row, row_range[0]), min(last_row, row_range[-1]) + 1):
+    for first_row, first_col, last_row, last_col in sheet.merges:
+        top, bottom = max(first_row, row_range[0]), min(last_row, row_range[-1])
+        left, right = max(first_col, col_range[0]), min(last_col, col_range[-1])
+        if top > bottom or left > right:
+            continue  # wholly outside the data
+        text = sheet.texts.get((first_row, first_col))
+        if text is None and _holds_text(sheet, (top, left, bottom, right)):
+            continue  # an empty range over typed cells: they show as they are
+        slot = Slot(text or "")
+        for r in range(top, bottom + 1):
             if r in row_set:
-                for c in range(max(first_col, col_range[0]), min(last_col, col_range[-1]) + 1):
+                for c in range(left, right + 1):
                     if c in col_set:
                         shared.setdefault((r, c), slot)
     grid = [
@@ -136,8 +147,16 @@ def _grid(sheet: Sheet) -> list[SlotRow]:
     return _drop_empty_columns(drop_empty_rows(grid))
 
 
+def _holds_text(sheet: Sheet, box: tuple[int, int, int, int]) -> bool:
+    """Whether any cell inside ``box`` (first row, first column, last row, last column) has text."""
+    top, left, bottom, right = box
+    if (bottom - top + 1) * (right - left + 1) > len(sheet.texts):
+        return any(top <= r <= bottom and left <= c <= right for r, c in sheet.texts)
+    return any((r, c) in sheet.texts for r in range(top, bottom + 1) for c in range(left, right + 1))
+
+
 def _drop_empty_columns(grid: list[SlotRow]) -> list[SlotRow]:
-    """Columns without any text removed (spacer columns; a merged cell always has text here)."""
+    """Columns without any text removed (spacer columns, also under an empty merged range)."""
     if not grid:
         return grid
     keep = [c for c in range(len(grid[0])) if any(row[c].text.strip() for row in grid)]

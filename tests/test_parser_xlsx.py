@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from parsers._sheets import OLE_MAGIC, value_text
+from parsers._sheets import OLE_MAGIC, Sheet, sheet_blocks, value_text
 from parsers.xlsx import parse_xlsx
 from pipeline.parse import parse
 from schema.errors import ParseError
@@ -207,6 +207,18 @@ def test_merged_cells_share_one_slot(tmp_path: Path) -> None:
             [[["项目", "分值"], ["组织", "5"]]],
             id="empty-merged-range-ignored",
         ),
+        pytest.param(
+            {"A1": "项目", "B1": "分值", "C1": "备注", "A2": "组织", "B2": 5, "A3": "宣传", "B3": 3, "A4": "合计"},
+            ["C2:C3", "B4:C4"],
+            [[["项目", "分值", "备注"], ["组织", "5", ""], ["宣传", "3", "*"], ["合计", "", "*"]]],
+            id="empty-merged-range-inside-the-data-is-one-blank-cell",
+        ),
+        pytest.param(
+            {"A1": "项目", "B1": "分值", "A2": "组织", "B2": 5, "A3": "宣传"},
+            ["B3:C6"],
+            [[["项目", "分值"], ["组织", "5"], ["宣传", ""]]],
+            id="empty-merged-range-never-widens-the-data",
+        ),
     ],
 )
 def test_sheet_layout(tmp_path: Path, cells: dict[str, object], merges: list[str], expected: list[object]) -> None:
@@ -219,6 +231,13 @@ def test_sheet_layout(tmp_path: Path, cells: dict[str, object], merges: list[str
 
     blocks = _sheet_grids(tmp_path, fill)
     assert [block.text if isinstance(block, Paragraph) else _grid(block) for block in blocks] == expected
+
+
+def test_empty_merged_range_over_typed_cells_shows_them() -> None:
+    # openpyxl drops what lies under a merged range; an .xls (xlrd) keeps it, and so does the grid.
+    sheet = Sheet(texts={(0, 0): "项目", (0, 1): "分值", (1, 1): "5"}, merges=[(1, 0, 1, 1)])
+    [table] = sheet_blocks(sheet)
+    assert _grid(table) == [["项目", "分值"], ["", "5"]]
 
 
 def test_sheets_in_order_hidden_ones_skipped(tmp_path: Path) -> None:
