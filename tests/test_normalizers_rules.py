@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.rules import Rule, SectionKind, find_rules, item_points
+from normalizers.rules import Rule, SectionKind, amount_rules, find_rules, item_points, stated_points
 from schema.records import Per
 
 # Expected rules as (kind, points, per, cap); per as (count, unit).
@@ -284,6 +284,39 @@ def _shape(rules: list[Rule]) -> list[Expected]:
         ("每发生一起(10分)", "deduct", None, [("deduct", 10, (1, "起"), None)]),
         ("扣分内容", "deduct", None, []),
         ("", "scored", None, []),
+        # --- One unit shared by a list (shicheng-hezhang-xiangzhen, shicheng-hezhang-danwei) ---
+        ("河长制工作先进经验获省、市通报表扬并推广的,分别奖20、10分", "mixed", None,
+         [("bonus", 20, None, None), ("bonus", 10, None, None)]),
+        ("被省、市明查暗访组查实落实不到位点名批评的,分别扣20、10分", "mixed", None,
+         [("deduct", 20, None, None), ("deduct", 10, None, None)]),
+        ("考核结果列全省、市前3名的分别奖10分、5分、3分", "mixed", None,
+         [("bonus", 10, None, None), ("bonus", 5, None, None), ("bonus", 3, None, None)]),
+        # --- Credit per counted unit (zhonglou-xinxi-pingfen, a second publisher's wording) ---
+        ("按要求完成专题约稿任务的,每篇计2分", "scored", None, [("bonus", 2, (1, "篇"), None)]),
+        ("政务及新闻类每篇计10分,理论调研类每篇计20分", "scored", None,
+         [("bonus", 10, (1, "篇"), None), ("bonus", 20, (1, "篇"), None)]),
+        ("被市级媒体采用的,每件记1分", "scored", None, [("bonus", 1, (1, "件"), None)]),
+        # --- Ratios (shicheng-hezhang-xiangzhen) and their general case ---
+        ("多投稿一篇按2:1:0.5比例加分", "scored", None,
+         [("bonus", 2, (1, "篇"), None), ("bonus", 1, (1, "篇"), None), ("bonus", 0.5, (1, "篇"), None)]),
+        ("每少一次按3:2比例扣分", "scored", None, [("deduct", 3, (1, "次"), None), ("deduct", 2, (1, "次"), None)]),
+        # --- A space inside a number (a text export), ranges (ducha-gongzuo-xize, a JGJ59 sheet) ---
+        ("资料不全的扣0 .5分", "scored", None, [("deduct", 0.5, None, None)]),
+        ("区政府重点工作各季度报告不能反映工作实施情况,扣5-10分", "scored", None, [("deduct", None, None, 10)]),
+        ("各级各部门未执行责任制的,扣4~6分", "scored", None, [("deduct", None, None, 6)]),
+        # --- 不得分 in a numbered sub-item worth its own 得N分 (shicheng-hezhang-xiangzhen) ---
+        ("1.成立乡镇护渔队,得1分。2.加大巡查力度,年内无案例不得分,得3分。", "scored", 4, [("deduct", 3, None, None)]),
+        # --- 得N分;否则不得分: a requirement of its own (chuangjian-shifancheng, a second wording) ---
+        ("持续开展宣传周活动,得3分;否则不得分。开展营养教育,得2分;否则相应扣分。", "scored", 7,
+         [("deduct", 3, None, None), ("deduct", None, None, None)]),
+        ("建立台账,得2分,否则不得分", "scored", 5, [("deduct", 2, None, None)]),
+        # --- Conditions labelled 加:/减: of unstated size (dongnao-banzhuren), 加分项 ---
+        ("基准分15分。标准:满意度95%\n加:满意度高于95%\n减:满意度低于95%", "scored", 15,
+         [("bonus", None, None, None), ("deduct", None, None, None)]),
+        ("扣:迟到、早退等", "scored", None, [("deduct", None, None, None)]),
+        ("加分项。参与助教外其他工作", "scored", None, [("bonus", None, None, None)]),
+        # 增加 and 参加 before a colon are not labels.
+        ("增加:新设岗位2个", "scored", None, []),
     ],
 )
 def test_find_rules(text: str, section: SectionKind, points: float | None, expected: list[Expected]) -> None:
@@ -376,3 +409,45 @@ def test_rule_fields() -> None:
 )
 def test_item_points(text: str, expected: float | None) -> None:
     assert item_points(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [
+        # Inline marks, and a first mark its parts add up to (xx-xiang-dui-cun, a second layout).
+        ("工作制度健全(1分)、工作规范有序(1分)、活动有记录(1分)", 3),
+        ("意识形态工作(3分)清理破损标语(0.5分);舆情风险排查表(0.5分);活动室整洁(2分)", 3),
+        ("党建工作(20分):组织(8分)、纪检(8分)、宣传(4分)", 20),
+        # A stated share or base (ducha-gongzuo-xize, dongnao-banzhuren).
+        ("区政府领导对实施情况的评价。占20分", 20),
+        ("该项占10。标准:考察班主任和讲师的配合", 10),
+        ("基准分15分。标准:满意度95%", 15),
+        # Full marks 得N分: the best alternative of each numbered sub-item (xiangxi-tejiao, shicheng).
+        ("按标准发放得10分,每少1元扣1分", 10),
+        ("良好得10分,一般得8分,差得0分", 10),
+        ("1.推进APP巡河信息平台建设,得2分。2.按制度要求开展巡河,得3分。", 5),
+        # Requirements of their own add up (chuangjian-shifancheng).
+        ("落实普法责任制,得2分;否则相应扣分。开展宣传周活动,得3分;否则不得分。开展营养教育,得2分;否则相应扣分。", 7),
+        # No worth stated: rules alone, per-unit credits.
+        ("未报扣10分", None),
+        ("每篇计2分", None),
+        ("每篇得2分", None),
+    ],
+)
+def test_stated_points(text: str, points: float | None) -> None:
+    assert stated_points(text) == points
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 加减分 cells (wendeng-xinyong-pingjia): the sign says which.
+        ("-20", [("deduct", 20, None, None)]),
+        ("+5", [("bonus", 5, None, None)]),
+        ("-5至-50", [("deduct", None, None, 50)]),
+        ("-1~-3分", [("deduct", None, None, 3)]),
+        ("5", [("bonus", 5, None, None)]),
+    ],
+)
+def test_amount_rules(text: str, expected: list[Expected]) -> None:
+    assert _shape(amount_rules(text)) == expected

@@ -246,6 +246,31 @@ def test_enumerated_first_row_without_points_is_a_new_row() -> None:
     assert [c.spanned for c in table.rows[1]] == [True, False, False]
 
 
+@pytest.mark.parametrize(("above", "below"), [("产出指标(50", "分)"), ("效益指标（30", "分）")])
+def test_merged_cell_text_cut_by_the_page_end_is_joined(above: str, below: str) -> None:
+    # chizhou-tangxi-ziping: the merged 一级指标 cell prints "产出指标(50" above the break, "分)" below.
+    merged = Slot(below)
+    page_two = _Segment(rows=[[merged, Slot("质量指标"), Slot("合格率"), Slot("8")],
+                              [merged, Slot("时效指标"), Slot("及时性"), Slot("8")]], top=72.0, ncols=4)
+    pages = [
+        _page(1, _seg([["一级指标", "二级指标", "三级指标", "分值"], [above, "数量指标", "业务数量", "8"]], top=600)),
+        _page(2, page_two),
+    ]
+    [table] = [b for b in _assemble(pages) if isinstance(b, Table)]
+    assert [row[0].text for row in table.rows] == ["一级指标", above + below, above + below, above + below]
+    assert [row[0].spanned for row in table.rows] == [False, False, True, True]
+
+
+def test_complete_new_row_at_a_page_top_is_not_a_fragment() -> None:
+    # A row filling every column the row above fills is a row of its own, numbers or not.
+    pages = [
+        _page(1, _seg([["考核项目", "考核内容", "评分标准"], ["组织领导", "成立领导小组", "未成立扣2分"]], top=600)),
+        _page(2, _seg([["宣传工作", "开展宣传活动", "未开展扣3分"]])),
+    ]
+    [table] = [b for b in _assemble(pages) if isinstance(b, Table)]
+    assert [row[0].text for row in table.rows] == ["考核项目", "组织领导", "宣传工作"]
+
+
 # --- errors -----------------------------------------------------------------------------------
 
 

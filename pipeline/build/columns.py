@@ -316,8 +316,10 @@ def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
 
 def numbering_rank(text: str) -> int | None:
     """The rank of the numbering a cell starts with (一、 ranks above 1.), or None."""
-    folded = fold_width(text).strip()
-    for form in NUMBERING_FORMS:
-        if re.match(form.pattern, folded):
-            return form.rank
+    raw = text.strip()
+    # Width folding turns "②" into "2": the forms are tried on the text as written first.
+    for candidate in (raw, fold_width(raw)):
+        for form in NUMBERING_FORMS:
+            if re.match(form.pattern, candidate):
+                return form.rank
     return None

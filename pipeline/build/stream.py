@@ -121,11 +121,14 @@ def reflow(table: Table) -> tuple[list[Cell], Table, list[Cell]] | None:
     cells = [cell.text for cell in stream]
     # The header under whose words the cells fit (figures under 分值, names under 指标), then
     # the widest whose rows agree on their columns.
-    best: tuple[tuple[float, bool, int], int, int, int] | None = None
+    best: tuple[tuple[float, bool, int, int], int, int, int] | None = None
     for start, width in _header_candidates(cells):
         rows = _rows(cells, start + width, width)
         agreement = _agreement(rows)
-        score = (_fit(cells[start : start + width], rows), agreement >= _AGREEMENT, width)
+        header = cells[start : start + width]
+        # A header cell holding figures ("绩效指标(90分)") is a group title above the header.
+        titled = sum(bool(re.search(r"\d", text)) for text in header)
+        score = (_fit(header, rows), agreement >= _AGREEMENT, -titled, width)
         if rows and (best is None or score > best[0]):
             best = (score, start, width, len(rows))
     if best is None:

@@ -132,10 +132,11 @@ NUMBERING_FORMS: tuple[NumberingForm, ...] = (
     NumberingForm("cn", 1, rf"[{_CN}]{{1,3}}\s*[、.．]", ("nanchang-kaohe-2023", "real:shicheng-hezhang-xiangzhen-2018",
                                                          "real:shicheng-hezhang-danwei-2018")),
     NumberingForm("cn_paren", 2, rf"[(（]\s*[{_CN}]{{1,3}}\s*[)）]", ("nanchang-kaohe-2023",)),
-    NumberingForm("arabic", 3, r"\d{1,3}(?:\s*[、.．](?!\d)|(?=\s*$)|\s+(?=\D))",
+    NumberingForm("arabic", 3, r"[0-9]{1,3}(?:\s*[、.．](?![0-9])|(?=\s*$)|\s+(?=[^0-9]))",
                   ("nanchang-kaohe-2023", "real:yunnan-laoganbu-lianghua", "real:ducha-gongzuo-xize")),
-    NumberingForm("dotted", 4, r"\d{1,3}(?:[.．]\d{1,3})+(?:[.．、]|\s|$)", ("real:shicheng-hezhang-danwei-2018",)),
-    NumberingForm("arabic_paren", 5, r"[(（]\s*\d{1,3}\s*[)）]", ("real:weisheng-xieguan-kaoping-2013",)),
+    NumberingForm("dotted", 4, r"[0-9]{1,3}(?:[.．][0-9]{1,3})+(?:[.．、]|\s|$)",
+                  ("real:shicheng-hezhang-danwei-2018",)),
+    NumberingForm("arabic_paren", 5, r"[(（]\s*[0-9]{1,3}\s*[)）]", ("real:weisheng-xieguan-kaoping-2013",)),
     NumberingForm("circled", 6, r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]", ("real:zhonghua-fuwu-pingfen-hant",)),
 )
 

@@ -1,0 +1,232 @@
+"""Table understanding by structure and content: column roles, section rows, items.
+
+Each rule is tested on rows of at least two real documents (tests/fixtures/real), cut down to
+the cells that show it, or on its own general case.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.build.columns import find_header, numbering_rank, role_of
+from pipeline.build.roles import decide_roles
+from pipeline.build.table import table_indicators
+from pipeline.build.vocabulary import Role
+from schema.records import Cell, Table
+
+
+def _row(*texts: str, spanned: tuple[int, ...] = ()) -> tuple[Cell, ...]:
+    return tuple(Cell(text=t, spanned=i in spanned) for i, t in enumerate(texts))
+
+
+def _table(*rows: tuple[Cell, ...]) -> Table:
+    return Table(rows=tuple(rows))
+
+
+def _leaves(table: Table) -> list[tuple[str, str, float | None]]:
+    """(top-level name, leaf name, points) of every leaf."""
+    out = []
+    for root in table_indicators(table).roots:
+        for leaf in root.leaves():
+            out.append((root.name, leaf.name, leaf.points))
+    return out
+
+
+def _roles(*rows: tuple[Cell, ...]) -> list[Role | None]:
+    found = find_header(rows)
+    assert found is not None
+    index, header = found
+    header = decide_roles(header, rows[index + 1 :])
+    return [header.role_at(i) for i in range(header.width)]
+
+
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("项次", Role.INDEX),  # yunnan-laoganbu-lianghua
+        ("序号", Role.INDEX),  # shicheng-hezhang-xiangzhen, zhonglou-xinxi-pingfen
+        ("标准分", Role.POINTS),  # yunnan-laoganbu-lianghua, guojia-zhuyuanyishi
+        ("基准分", Role.POINTS),
+        ("配分", Role.POINTS),
+        ("应得分数", Role.POINTS),  # JGJ59 安全检查评分表
+        ("实得分", Role.SCORE),
+        ("考核条目", Role.SECTION),  # ducha-gongzuo-xize
+        ("评估内容", Role.CONTENT),  # quanguo-zhupei, guojia-zhuyuanyishi
+        ("检查内容", Role.CONTENT),
+        ("考核项", Role.NAME),  # dongnao-banzhuren
+        ("扣分标准", Role.DESCRIPTION),  # JGJ59
+        ("评(扣分标准)", Role.DESCRIPTION),  # xiangxi-tejiao: the words inside the brackets
+        ("加减分", Role.AMOUNT),  # wendeng-xinyong-pingjia
+        ("加减分条件", Role.DESCRIPTION),  # dongnao-banzhuren
+        ("负责考核部门", None),
+    ],
+)
+def test_header_words(header: str, role: Role | None) -> None:
+    assert role_of(header) is role
+
+
+def test_number_only_column_is_the_numbering_whatever_its_header() -> None:
+    # yunnan-laoganbu-lianghua: 项次 numbers the items; ducha-gongzuo-xize: a sub-column of 考核条目.
+    yunnan = _roles(
+        _row("项目", "项次", "检查考评内容", "标准分", "量化评分标准"),
+        _row("组织领导20分", "1", "成立老干部工作领导小组", "10", "未列入考核内容的扣1分"),
+        _row("组织领导20分", "2", "坚持联系制度", "5", "走访看望少一次扣1分", spanned=(0,)),
+        _row("组织领导20分", "3", "机构设置符合规定", "5", "经费未列入预算的扣2分", spanned=(0,)),
+    )
+    assert yunnan[:3] == [Role.SECTION, Role.INDEX, Role.CONTENT]
+    ducha = _roles(
+        _row("考核条目", "考核条目", "考核细则", "考核细则", spanned=(1, 3)),
+        _row("区政府重点工作", "1", "上报区政府重点工作实施方案。", "未报扣10分"),
+        _row("区政府重点工作", "2", "实施方案无阶段性目标。", "扣5分", spanned=(0,)),
+        _row("区政府重点工作", "3", "上报半年实施情况报告。", "未报扣10分", spanned=(0,)),
+    )
+    assert ducha == [Role.SECTION, Role.INDEX, Role.NAME, Role.DESCRIPTION]
+
+
+def test_criteria_named_as_the_item_give_way_to_the_short_names_beside_them() -> None:
+    # shicheng-hezhang-xiangzhen: 考核项目 holds the items, 考核指标 the criteria.
+    rows = (
+        _row("序号", "考核项目", "各项分值", "考核指标"),
+        _row("1", "完善“四个到位”", "5", "进一步健全河长制湖长制组织体系、责任体系、制度体系、监督检查和考核评估。"),
+        _row("2", "强化督查督办", "4", "严格执行已出台的河长制工作督查制度和督办制度，推动问题清单有效解决。"),
+        _row("3", "完善考核方案", "2", "2018年7月底前修订完善乡镇河长制工作考核方案，报县河长办备案审核。"),
+    )
+    assert [name for _, name, _ in _leaves(_table(*rows))] == ["完善“四个到位”", "强化督查督办", "完善考核方案"]
+    # nanchang-kaohe: a 考核内容 item beside a merged 专案 column keeps its role.
+    merged = (
+        _row("专案", "考核内容", "分值"),
+        _row("一、领导重视(20分)", "1、县(区)委把老干部工作摆上议事日程,纳入党建工作总体规划(2分)", "2"),
+        _row("一、领导重视(20分)", "2、把离退休干部党组织建设纳入党建工作总体规划,统一部署(2分)", "2", spanned=(0,)),
+        _row("一、领导重视(20分)", "3、每年召开全县(区)老干部工作会,分管领导参加全市会议(1分)", "1", spanned=(0,)),
+    )
+    assert [name[:2] for _, name, _ in _leaves(_table(*merged))] == ["1、", "2、", "3、"]
+
+
+def test_section_rows_by_numbering_even_with_text_in_other_cells() -> None:
+    # shicheng-hezhang-xiangzhen: "三、" rows carry criteria text; "五、" has no items and is a leaf.
+    rows = (
+        _row("序号", "考核项目", "各项分值", "考核指标"),
+        _row("三、", "水岸联动，推进措施", "15",
+             "落实属地管理责任，建立湖长体系，向社会公布湖长名单，规范湖长制公示牌设置。"),
+        _row("8", "继续强化城镇生活污水治理", "3",
+             "进一步加强城镇生活污水处理设施和配套管网建设，提升污水处理率，实现无害化处理处置。"),
+        _row("9", "继续推动畜禽养殖污染控制", "7",
+             "1.加强监督管理，防止禁养区养殖场反弹。得5分。2.建立限养区养殖场台帐，得2分。"),
+        _row("五、", "加强宣传舆论、信息报送工作", "7",
+             "1.每个乡镇省级用稿1篇，市级用稿2篇，县级用稿2篇，得5分。2.按时上报半年工作小结，得2分"),
+    )
+    assert _leaves(_table(*rows)) == [
+        ("三、水岸联动，推进措施", "继续强化城镇生活污水治理", 3),
+        ("三、水岸联动，推进措施", "继续推动畜禽养殖污染控制", 7),
+        ("五、加强宣传舆论、信息报送工作", "五、加强宣传舆论、信息报送工作", 7),
+    ]
+    # shicheng-hezhang-danwei: "一、" in the 序号 column over items numbered 1, 2.
+    danwei = (
+        _row("序号", "考核项目", "各项分值", "考核内容", "评分标准"),
+        _row("一、", "通用考核项目", "40", "", ""),
+        _row("1", "组织领导", "8", "组织领导", "积极配合开展工作（8分）"),
+        _row("2", "日常工作", "7", "调整领导小组", "成立领导小组（1分）"),
+    )
+    assert [(top, points) for top, _, points in _leaves(_table(*danwei))] == [
+        ("一、通用考核项目", 8), ("一、通用考核项目", 7),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "rank"),
+    [("一、", 1), ("二、巩固成果", 1), ("（一）", 2), ("1", 3), ("12、报送情况", 3), ("1.1.2", 4), ("(3)", 5), ("②", 6),
+     ("组织领导", None)],
+)
+def test_numbering_rank(text: str, rank: int | None) -> None:
+    assert numbering_rank(text) == rank
+
+
+def test_levels_name_the_items_and_content_describes_them() -> None:
+    # quanguo-zhupei-quanke and guojia-zhuyuanyishi: 评估内容 right of 三级指标.
+    rows = (
+        _row("一级指标", "二级指标", "三级指标", "评估内容", "评分标准", "分值"),
+        _row("1.基本条件（20分）", "1.1机构条件", "1.1.1机构资质", "设置社区卫生服务中心", "符合标准，得满分", "1"),
+        _row("1.基本条件（20分）", "1.1机构条件", "1.1.2辖区人口数", "≥5万人", "不达标准，不得分", "2", spanned=(0, 1)),
+        _row("1.基本条件（20分）", "1.2组织管理", "1.2.1联合管理办法", "有联合培养协议", "无，不得分", "2",
+             spanned=(0,)),
+    )
+    leaves = table_indicators(_table(*rows)).roots[0].leaves()
+    first, second, third = list(leaves)
+    assert (first.name, second.name, third.name) == ("1.1.1机构资质", "1.1.2辖区人口数", "1.2.1联合管理办法")
+    # No target column: a requirement stating one threshold is the target.
+    target = second.target
+    assert target is not None and (target.op, target.value, target.unit) == (">=", 5, "万人")
+
+
+def test_several_columns_named_as_the_item_the_last_is_the_item() -> None:
+    # ningjin-zhuxuejin: 评价指标 | 评价内容 | 指标名称.
+    rows = (
+        _row("评价指标", "评价内容", "指标名称", "指标说明", "目标值", "分值"),
+        _row("项目年度绩效目标", "制度指标", "规章制度建立与否", "", "", "20"),
+        _row("项目年度绩效目标", "产出数量指标", "享受资助人数", "达到预计值", "2100", "10", spanned=(0,)),
+        _row("项目年度绩效目标", "产出数量指标", "资金支出率", "达到目标值", "95%", "10", spanned=(0, 1)),
+    )
+    assert [(name, points) for _, name, points in _leaves(_table(*rows))] == [
+        ("规章制度建立与否", 20), ("享受资助人数", 10), ("资金支出率", 10),
+    ]
+
+
+def test_numbered_rules_one_per_row_are_the_items() -> None:
+    # zhonghua-jiaoxue-pingfen (and its sibling zhonghua-fuwu): 考评项目 merged over numbered rules.
+    rows = (
+        _row("考评项目", "评分细项及标准"),
+        _row("学生专题指导", "1.带领学生参加竞赛，获国际性奖加10分。"),
+        _row("学生专题指导", "2.申请通过国科会大专生专题计划者加3分。", spanned=(0,)),
+        _row("学生专题指导", "3.辅导学生取得专业证照，甲级加1分。 4.指导学生参加本校竞赛，第一名加3分。", spanned=(0,)),
+        _row("上课出勤情形", "1.经学校排定监考而无故未到，每次扣1分。"),
+    )
+    names = [name[:2] for _, name, _ in _leaves(_table(*rows))]
+    assert names == ["1.", "2.", "3.", "4.", "1."]
+
+
+def test_signed_amounts_are_rules_and_empty_columns_say_nothing() -> None:
+    # wendeng-xinyong-pingjia: 加减分 "-20"; qingshan-jiaoyu: the 长期 columns are all empty.
+    result = table_indicators(_table(
+        _row("评价类别", "分项", "评价标准", "加减分"),
+        _row("商务领域失信信息", "合同履约", "未按照合同履行义务的", "-20"),
+        _row("商务领域失信信息", "银行信贷", "有拖欠还贷记录的", "-10", spanned=(0,)),
+        _row("商务领域失信信息", "民间借贷", "违法放贷被查处的", "-5至-50", spanned=(0,)),
+    ))
+    assert [leaf.amount for leaf in result.roots[0].leaves()] == ["-20", "-10", "-5至-50"]
+    roles = _roles(
+        _row("一级指标", "二级指标(长期)", "三级指标(长期)", "二级指标(年度)", "三级指标(年度)", "指标值(年度)"),
+        _row("产出指标", "数量指标", "", "数量指标", "重点建设工程安排数量", "2"),
+        _row("产出指标", "质量指标", "", "质量指标", "重点建设工程验收合格率", "100%"),
+    )
+    assert roles == [Role.LEVEL, Role.LEVEL, None, None, Role.LEVEL, Role.TARGET]
+
+
+def test_a_bonus_section_scored_in_the_points_column_stays_indicators() -> None:
+    # jiangsu-zhupei: 5.加分项目 items have their own 分值 and count in the 总计.
+    from pipeline.build.clauses import extract_clauses
+
+    result = table_indicators(_table(
+        _row("一级指标", "二级指标", "三级指标", "评分标准", "分值"),
+        _row("5.加分项目（10分）", "5.1培训合格率", "5.1.1结业考核通过率", "排名前5位，得1分", "1"),
+        _row("5.加分项目（10分）", "5.2教学激励", "5.2.1奖励专项", "有，得1分", "1", spanned=(0,)),
+    ))
+    scored, clauses = extract_clauses(result.roots)
+    assert [leaf.name for leaf in scored[0].leaves()] == ["5.1.1结业考核通过率", "5.2.1奖励专项"]
+    # nanchang-kaohe: items of a 加分内容 section scored only in their text are document rules.
+    result = table_indicators(_table(
+        _row("专案", "考核内容", "分值"),
+        _row("九、加分内容", "42、老干部综合工作获省级表彰加5分,获市级表彰加2分;", ""),
+        _row("九、加分内容", "43、老干部单项工作获省级表彰加3分,获市级表彰加1分;", "", spanned=(0,)),
+    ))
+    scored, clauses = extract_clauses(result.roots)
+    assert scored == [] and [c.rule.points for c in clauses] == [5, 2, 3, 1]
+
+
+def test_placeholder_and_subtotal_rows_are_not_indicators() -> None:
+    # zhongjiang-shuili: a "……" row before 总分; JGJ59 sheets: 小计 rows.
+    assert _leaves(_table(
+        _row("一级指标", "二级指标", "三级指标", "分值"),
+        _row("产出指标", "数量指标", "安装坡面水标尺", "10"),
+        _row("满意度指标", "满意度指标", "……", ""),
+        _row("小计", "", "", "10"),
+    )) == [("产出指标", "安装坡面水标尺", 10)]

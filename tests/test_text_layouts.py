@@ -1,0 +1,113 @@
+"""Web-text table layouts (parsers/text_layouts.py) and cell streams re-flowed by their header
+(pipeline/build/stream.py), written from the published web texts in tests/fixtures/real."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parsers.text import parse_text_string
+from pipeline.build import build
+from pipeline.build.stream import expand_streams
+from pipeline.extract import extract_file
+from schema.records import ParsedDocument, Table
+
+REAL = Path(__file__).parent / "fixtures" / "real" / "raw"
+
+
+def _grid(table: Table) -> list[list[str]]:
+    return [[("~" if c.spanned else "") + c.text for c in row] for row in table.rows]
+
+
+def _tables(text: str) -> list[Table]:
+    return [b for b in expand_streams(parse_text_string(text)) if isinstance(b, Table)]
+
+
+def test_pipe_rows_with_merged_cells_one_character_per_line() -> None:
+    # ducha-gongzuo-xize.txt: "| cell", a lone "|" ends the row, 区政府重点工作 merged down.
+    text = (
+        "考核条目\n| 考核细则\n|\n区\n政\n府\n工\n作\n| 1\n| 上报实施方案。\n| 未报扣10分\n|\n"
+        "2\n| 无具体措施。\n| 扣5分\n|\n"
+    )
+    (table,) = _tables(text)
+    assert _grid(table) == [
+        ["考核条目", "~考核条目", "考核细则", "~考核细则"],
+        ["区政府工作", "1", "上报实施方案。", "未报扣10分"],
+        ["~区政府工作", "2", "无具体措施。", "扣5分"],
+    ]
+
+
+def test_pipe_rows_of_the_real_page_score_as_its_docx() -> None:
+    txt, docx = extract_file(REAL / "ducha-gongzuo-xize.txt"), extract_file(REAL / "ducha-gongzuo-xize.docx")
+    assert [i.name for i in txt.indicators] == [i.name for i in docx.indicators]
+    assert [(c.kind, c.points) for c in txt.clauses] == [(c.kind, c.points) for c in docx.clauses]
+
+
+def test_markdown_table() -> None:
+    text = "考核表\n| 序号 | 考核内容 | 分值 |\n|---|---|---|\n| 1 | 制度健全 | 5 |\n| 2 | 台账规范 | 3 |\n"
+    (table,) = _tables(text)
+    assert _grid(table) == [["序号", "考核内容", "分值"], ["1", "制度健全", "5"], ["2", "台账规范", "3"]]
+
+
+def test_trailing_pipe_stream_is_reflowed_by_its_header() -> None:
+    # qingshen-fagai-ziping.txt: cells end in " |", a lone "|" is an empty cell, rows have no end;
+    # a group title (绩效指标(90分)) stands before the header and 指标性质 is a word no table names.
+    cells = ["绩效指标(90分)", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "权重", "得分",
+             "产出指标", "数量指标", "发放覆盖率", "=", "100", "60", "",
+             "效益指标", "社会效益指标", "足额保障率", "=", "100", "30", "",
+             "合计", "100", "", "评价结论", "说明项目自评总分。"]
+    text = "项目支出绩效自评表 |\n" + "\n".join(f"{c} |" if c else "|" for c in cells)
+    (table,) = _tables(text)
+    assert _grid(table) == [
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "权重", "得分"],
+        ["产出指标", "数量指标", "发放覆盖率", "=", "100", "60", ""],
+        ["效益指标", "社会效益指标", "足额保障率", "=", "100", "30", ""],
+        ["合计", "100", "", "", "", "", ""],
+    ]
+
+
+def test_blank_separated_stream_with_space_only_empty_cells() -> None:
+    # qingshan-jiaoyu-mubiao.txt: one cell per paragraph, " " an empty cell.
+    cells = ["绩效项目指标表", " ", "一级指标", "二级指标", "三级指标", "指标值",
+             "产出指标", "数量指标", "重点建设工程安排数量", "2",
+             "产出指标", "质量指标", " ", "100%",
+             "满意度指标", "服务对象满意度指标", "学生满意度", "≥90%", " ", "附件:"]
+    (table,) = _tables("\n\n".join(cells))
+    assert _grid(table)[0] == ["一级指标", "二级指标", "三级指标", "指标值"]
+    assert _grid(table)[2] == ["产出指标", "质量指标", "", "100%"]
+    assert len(table.rows) == 4
+
+
+def test_blank_separated_paragraphs_are_not_a_stream() -> None:
+    text = "第一段文字，说明考核的目的。\n\n第二段文字，说明考核的范围。\n\n第三段。"
+    assert _tables(text) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["qingshan-jiaoyu-mubiao-2020", "qingshen-fagai-ziping-2023", "ducha-gongzuo-xize"],
+)
+def test_web_text_extracts_the_leaves_of_its_docx(name: str) -> None:
+    txt, docx = extract_file(REAL / f"{name}.txt"), extract_file(REAL / f"{name}.docx")
+
+    def leaves(extraction):  # type: ignore[no-untyped-def]
+        parents = {i.parent_id for i in extraction.indicators}
+        return [(i.name, i.points) for i in extraction.indicators if i.id not in parents]
+
+    assert leaves(txt) == leaves(docx)
+
+
+def test_header_cell_merged_across_two_columns_in_a_tab_export() -> None:
+    # shicheng-hezhang-kaohe-2018.txt: 考核项目 spans a category and a unit column.
+    text = (
+        "序号\t考核项目\t各项分值\t考核内容\n"
+        "1\t组织领导\t8\t积极配合工作\n"
+        "1\t重点考核部门\t县委农工部\t60\t农村生活垃圾专项治理\n"
+        "2\t\t县农粮局\t30\t畜禽养殖污染控制\n"
+    )
+    (table,) = [b for b in parse_text_string(text) if isinstance(b, Table)]
+    assert _grid(table)[0] == ["序号", "考核项目", "~考核项目", "各项分值", "考核内容"]
+    assert _grid(table)[1] == ["1", "组织领导", "~组织领导", "8", "积极配合工作"]
+    doc = ParsedDocument(source="x.txt", format="text", blocks=(table,))
+    leaves = [i for i in build(doc, "0").indicators if i.name in ("积极配合工作", "畜禽养殖污染控制")]
+    assert [(i.name, i.points) for i in leaves] == [("积极配合工作", 8), ("畜禽养殖污染控制", 30)]
