@@ -12,6 +12,7 @@ Rule texts are clauses of that prepared text, so they carry half-width punctuati
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -240,29 +241,32 @@ class _Layout:
         inside = _bracket_depths(t)
         items = [(m.start(), m.end()) for m in _SUB_ITEM.finditer(t) if not inside[m.start()]]
         self._item_starts = [s for s, _ in items]
-        self._clause_cuts = sorted(
-            [(i, i + 1) for i, ch in enumerate(t) if ch in _CLAUSE_BOUNDARY and not inside[i]] + items
-        )
-        self._sentence_cuts = sorted(
-            [(i, i + 1) for i, ch in enumerate(t) if ch in _SENTENCE_BOUNDARY and not inside[i]] + items
-        )
+        clause_cuts = [(i, i + 1) for i, ch in enumerate(t) if ch in _CLAUSE_BOUNDARY and not inside[i]] + items
+        sentence_cuts = [(i, i + 1) for i, ch in enumerate(t) if ch in _SENTENCE_BOUNDARY and not inside[i]] + items
+        # Sorted starts and ends, searched by bisection: a long text has many boundaries.
+        self._clause_starts = sorted(s for s, _ in clause_cuts)
+        self._clause_ends = sorted(e for _, e in clause_cuts)
+        self._sentence_starts = sorted(s for s, _ in sentence_cuts)
 
     def clause_start(self, pos: int) -> int:
-        return max((e for _, e in self._clause_cuts if e <= pos), default=0)
+        index = bisect.bisect_right(self._clause_ends, pos)
+        return self._clause_ends[index - 1] if index else 0
 
     def clause_end(self, pos: int) -> int:
-        return min((s for s, _ in self._clause_cuts if s >= pos), default=len(self.t))
+        index = bisect.bisect_left(self._clause_starts, pos)
+        return self._clause_starts[index] if index < len(self._clause_starts) else len(self.t)
 
     def sentence_end(self, pos: int) -> int:
-        return min((s for s, _ in self._sentence_cuts if s >= pos), default=len(self.t))
+        index = bisect.bisect_left(self._sentence_starts, pos)
+        return self._sentence_starts[index] if index < len(self._sentence_starts) else len(self.t)
 
     def sentence(self, pos: int) -> int:
         """Index of the sentence holding ``pos``."""
-        return sum(1 for s, _ in self._sentence_cuts if s < pos)
+        return bisect.bisect_left(self._sentence_starts, pos)
 
     def sub_item(self, pos: int) -> int:
         """Index of the numbered sub-item holding ``pos`` (0 before any numbering)."""
-        return sum(1 for s in self._item_starts if s < pos)
+        return bisect.bisect_left(self._item_starts, pos)
 
     def clause_text(self, start: int, end: int) -> str:
         """The clause(s) spanning ``start``..``end``, without item numbering or edge whitespace."""
@@ -310,7 +314,8 @@ def _marks(t: str) -> list[_Mark]:
     prev_end = 0
     for m in _MARK.finditer(t):
         value = float(m.group("num"))
-        start = max([prev_end, *(i + 1 for i in cuts if i < m.start())])
+        before = bisect.bisect_left(cuts, m.start())
+        start = max(prev_end, cuts[before - 1] + 1 if before else 0)
         tier = full is not None and value < full and _states_partial(t[start : m.start()])
         result.append(_Mark(m.start(), m.end(), value, tier, start))
         if not tier:
@@ -387,7 +392,7 @@ def _min_cap(a: float | None, b: float | None) -> float | None:
 def _explicit(t: str, masked: str, layout: _Layout) -> list[_Found]:
     """Rules written as verb + amount: "扣2分", "少1次扣1分", "分别加10分、5分", "扣1分/次"."""
     found: list[_Found] = []
-    taken: list[tuple[int, int]] = []  # spans of earlier rules, which end a later rule's phrase
+    taken_end = 0  # where the last rule read ended: it ends a later rule's phrase
     for m in _EXPLICIT.finditer(masked):
         kind: RuleKind = "deduct" if m.group("verb") in _DEDUCT_VERBS else "bonus"
         lo = _number(m.group("amt"))
@@ -396,7 +401,7 @@ def _explicit(t: str, masked: str, layout: _Layout) -> list[_Found]:
         hi = _number(m.group("hi")) if m.group("hi") is not None else None
         # A range ("扣1-3分") has no fixed size; its upper end is the most it can take.
         points, cap = (None, hi) if hi is not None else (lo, None)
-        clause_start = max([layout.clause_start(m.start()), *(e for _, e in taken if e <= m.start())])
+        clause_start = max(layout.clause_start(m.start()), taken_end if taken_end <= m.start() else 0)
         tail = t[clause_start : m.start()]
         text_start = None
         if m.group("sunit") is not None:
@@ -420,7 +425,7 @@ def _explicit(t: str, masked: str, layout: _Layout) -> list[_Found]:
                 break
             found.append(_Found(item.start("amt"), item.end(), kind, value, per, None, text_start))
             end = item.end()
-        taken.append((m.start(), end))
+        taken_end = max(taken_end, end)
     return found
 
 
@@ -552,9 +557,10 @@ def _caps(t: str, item_pts: float | None) -> tuple[list[tuple[int, int, RuleKind
     """
     caps: list[tuple[int, int, RuleKind | None, float | None]] = []
     spans: list[tuple[int, int]] = []
+    taken = bytearray(len(t))  # positions inside a cap already read (earlier patterns win)
     for pattern in _CAPS:
         for m in pattern.finditer(t):
-            if any(m.start() < e and s < m.end() for s, e in spans):
+            if any(taken[m.start() : m.end()]):
                 continue
             groups = m.groupdict()
             verb = groups.get("verb")
@@ -567,6 +573,7 @@ def _caps(t: str, item_pts: float | None) -> tuple[list[tuple[int, int, RuleKind
                     continue
             caps.append((m.start(), m.end(), kind, value))
             spans.append((m.start(), m.end()))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     masked = list(t)
     for s, e in spans:
         masked[s:e] = "\x00" * (e - s)
@@ -584,20 +591,30 @@ def _attach_caps(
     has such rules. A numeric cap with nothing to bind states a rule of unknown size ("最高加3分").
     """
     extra: list[_Found] = []
+    # The rules of each sentence, by kind, and the sentences that have any (sorted, for bisection).
+    by_sentence: dict[tuple[int, str], list[_Found]] = {}
+    for f in found:
+        by_sentence.setdefault((layout.sentence(f.start), f.kind), []).append(f)
+    sentences = {k: sorted({s for s, kind in by_sentence if kind == k}) for k in ("deduct", "bonus")}
     for start, end, kind, value in caps:
-        kinds = {kind} if kind is not None else {"deduct", "bonus"}
+        kinds = [kind] if kind is not None else ["deduct", "bonus"]
         sentence = layout.sentence(start)
-        targets: list[_Found] = []
         # Only a cap that names its verb reaches back: a bare "最高不超过3分" may bound something else.
-        for s in range(sentence, -1 if kind is not None else sentence - 1, -1):
-            targets = [f for f in found if f.kind in kinds and layout.sentence(f.start) == s]
-            if targets:
-                break
+        reach = [s for k in kinds for s in _nearest_at_or_before(sentences.get(k, []), sentence)]
+        if kind is None:
+            reach = [s for s in reach if s == sentence]
+        nearest = max(reach, default=None)
+        targets = [] if nearest is None else [f for k in kinds for f in by_sentence.get((nearest, k), [])]
         for f in targets:
             f.cap = _min_cap(f.cap, value)
         if not targets and kind is not None and value is not None:
             extra.append(_Found(start, end, kind, None, None, value))
     return found + extra
+
+
+def _nearest_at_or_before(sorted_values: list[int], value: int) -> list[int]:
+    index = bisect.bisect_right(sorted_values, value)
+    return [sorted_values[index - 1]] if index else []
 
 
 def _resolve_item_points(t: str, section: SectionKind, given: float | None) -> float | None:
@@ -633,11 +650,14 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
     for m in _DISCRETIONARY.finditer(masked):
         found.append(_Found(m.start(), m.end(), "deduct" if m.group("verb") in _DEDUCT_VERBS else "bonus", None))
     labels = list(_LABELLED.finditer(masked))
+    stated = {k: sorted(f.start for f in found if f.kind == k) for k in ("deduct", "bonus")}
     for m, nxt in zip(labels, [*labels[1:], None], strict=False):
         verb = m.group("verb") or m.group("item")[0]
         kind: RuleKind = "deduct" if verb in _DEDUCT_VERBS else "bonus"
         end = min(layout.sentence_end(m.end()), nxt.start() if nxt is not None else len(t))
-        if not any(f.kind == kind and m.start() <= f.start < end for f in found):
+        starts = stated[kind]
+        first = bisect.bisect_left(starts, m.start())
+        if not (first < len(starts) and starts[first] < end):
             found.append(_Found(m.start(), m.end(), kind, None, text=t[m.start() : end].strip()))
 
     veto_sentences: set[int] = set()

@@ -279,6 +279,9 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
         result.preamble = list(table.rows[:header_index])
         header_texts = [c.text for c in table.rows[header_index]]
         header = decide_roles(header, _data_rows(table.rows[header_index + 1 :]))
+        if not header.hierarchy:
+            # No column holds items after all (two criteria columns, no names): not an indicator table.
+            return TableResult(preamble=list(table.rows))
     result.header = header
     hierarchy = [c.index for c in header.hierarchy]
     state = _TreeState(depth=len(hierarchy), roots=result.roots)

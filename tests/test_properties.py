@@ -1,0 +1,127 @@
+"""Properties of the normalizers, grammars and table readers: on any input they return a value of
+their kind without raising, and their time grows linearly with the input.
+
+Inputs are drawn from the tokens the grammars care about (verbs, units, figures, brackets,
+separators), so that the generated texts exercise the patterns rather than only miss them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from normalizers.numbers import parse_number
+from normalizers.points import parse_points, split_name_points
+from normalizers.rules import amount_rules, find_rules, item_points, stated_points
+from normalizers.targets import parse_target, single_threshold
+from parsers.text import parse_text_string
+from pipeline.build.columns import numbering_rank, role_of
+from pipeline.build.stream import expand_streams
+from pipeline.build.table import table_indicators
+from schema.records import Cell, Table
+
+_TOKENS = [
+    "扣", "加", "减", "奖", "得", "计", "分", "每", "少", "次", "篇", "件", "元", "%", "万", "人",
+    "(", ")", "（", "）", "、", ",", "，", "。", ";", "；", ":", "：", "-", "~", "至", "/", " ", "\n", "|", "\t",
+    "0", "1", "2", "5", "10", "0.5", "20", "100", "一", "二", "十", "两", "半",
+    "不得分", "扣完为止", "最多", "最高", "否则", "其中", "一票否决", "以上", "以下", "不少于", "≥", "≤", "=",
+    "满分", "得满分", "占", "基准分", "加:", "减:", "按", "比例", "分别", "酌情", "累计", "为止", "封顶",
+    "1.", "2、", "一、", "(一)", "①", "序号", "考核项目", "分值", "得分", "评分标准", "一级指标", "合计", "备注",
+]
+TEXT = st.lists(st.sampled_from(_TOKENS), max_size=60).map("".join)
+SECTIONS = st.sampled_from(["scored", "bonus", "deduct", "mixed"])
+POINTS = st.one_of(st.none(), st.floats(min_value=0, max_value=500, allow_nan=False))
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(TEXT, SECTIONS, POINTS)
+def test_find_rules_returns_rules(text: str, section: str, points: float | None) -> None:
+    for rule in find_rules(text, section, points):  # type: ignore[arg-type]
+        assert rule.kind in ("deduct", "bonus", "veto", "tier")
+        assert rule.points is None or rule.points >= 0
+        assert rule.cap is None or rule.cap >= 0
+        assert rule.per is None or rule.per.count >= 0
+
+
+@FAST
+@given(TEXT)
+def test_number_and_points_parsers_return_numbers_or_none(text: str) -> None:
+    for value in (stated_points(text), item_points(text), parse_points(text), parse_number(text)):
+        assert value is None or isinstance(value, float)
+    name, points = split_name_points(text)
+    assert isinstance(name, str) and (points is None or points >= 0)
+    assert all(r.kind in ("deduct", "bonus", "veto", "tier") for r in amount_rules(text))
+
+
+@FAST
+@given(TEXT)
+def test_target_parsers_return_targets_or_none(text: str) -> None:
+    for target in (parse_target(text), single_threshold(text)):
+        assert target is None or target.op in (">=", "<=", ">", "<", "=")
+
+
+@FAST
+@given(TEXT)
+def test_header_words_and_numbering(text: str) -> None:
+    role_of(text)
+    rank = numbering_rank(text)
+    assert rank is None or 0 <= rank <= 6
+
+
+@FAST
+@given(TEXT)
+def test_text_parser_and_stream_reflow_never_raise(text: str) -> None:
+    for block in expand_streams(parse_text_string(text)):
+        if isinstance(block, Table):
+            assert all(isinstance(cell, Cell) for row in block.rows for cell in row)
+
+
+@FAST
+@given(st.lists(st.lists(st.tuples(TEXT, st.booleans()), min_size=1, max_size=6), min_size=1, max_size=8))
+def test_table_reader_never_raises(rows: list[list[tuple[str, bool]]]) -> None:
+    width = max(len(row) for row in rows)
+    grid = tuple(tuple(Cell(text=t, spanned=s) for t, s in row) + (Cell(text=""),) * (width - len(row)) for row in rows)
+    header = tuple(Cell(text=t) for t in ("序号", "考核项目", "考核内容", "分值", "评分标准", "得分")[:width])
+    for table in (Table(rows=grid), Table(rows=(header, *grid))):
+        result = table_indicators(table)
+        for root in result.roots:
+            for node in root.walk():
+                assert isinstance(node.name, str)
+
+
+def _seconds(function: Callable[[str], object], text: str) -> float:
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        function(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["(1分)", "每少1次扣1分;", "最多扣5分,", "扣完为止。", "分别奖20、10分;", "加:好。减:差。", "1.甲得1分。",
+     "不得分,", "(3分)完成70%(1分)", "得3分;否则不得分。"],
+)
+def test_rule_grammar_time_is_linear(unit: str) -> None:
+    """Four times the text takes about four times the time: well under the sixteen of quadratic
+    work, with room for a loaded machine."""
+    def read(text: str) -> object:
+        return find_rules(text, "scored", 5), stated_points(text)
+
+    small, large = unit * 750, unit * 3000
+    assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05
+
+
+@pytest.mark.parametrize("line", ["| 考核项目\n| 分值\n|\n", "考核项目 |\n5 |\n|\n", "序号\t考核内容\t分值\n"])
+def test_text_layouts_time_is_linear(line: str) -> None:
+    def read(text: str) -> object:
+        return expand_streams(parse_text_string(text))
+
+    small, large = line * 500, line * 2000
+    assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05
