@@ -111,3 +111,50 @@ def test_header_cell_merged_across_two_columns_in_a_tab_export() -> None:
     doc = ParsedDocument(source="x.txt", format="text", blocks=(table,))
     leaves = [i for i in build(doc, "0").indicators if i.name in ("积极配合工作", "畜禽养殖污染控制")]
     assert [(i.name, i.points) for i in leaves] == [("积极配合工作", 8), ("畜禽养殖污染控制", 30)]
+
+
+# --- run-on tables: cells run together without separators (pipeline/build/runon.py) -----------
+
+
+def _runon(*paragraphs: str) -> list[list[str]]:
+    from pipeline.build.runon import expand_runon
+    from schema.records import Paragraph
+
+    tables = [b for b in expand_runon([Paragraph(text=p) for p in paragraphs]) if isinstance(b, Table)]
+    assert len(tables) == 1
+    return [[c.text for c in row] for row in tables[0].rows]
+
+
+def test_runon_rows_numbered_after_a_run_of_header_words() -> None:
+    # zhonglou-xinxi-pingfen.txt: the whole table on one line, after the title.
+    grid = _runon(
+        "钟楼区信息工作考核评分细则序号考核项目考核指标计分标准1报送情况报送及时信息报送不及时的,扣1分。"
+        "2报送数量每季度报送数量不达标的,每少1篇,扣1分。3约稿任务按要求完成约稿任务的,每篇计2分。注:基础得分为6分。"
+    )
+    assert [row[0] for row in grid] == ["序号", "1", "2", "3"]
+    # The item's words and its rule run together: both are the item column's (考核指标) text.
+    assert grid[2][2].startswith("报送数量每季度") and grid[3][2].endswith("每篇计2分。")
+
+
+def test_runon_header_with_spaces_and_an_unnamed_label() -> None:
+    # shigong-jiju-jiancha-biao08.txt: "扣 分 标 准", 检点记录 no vocabulary names, points last.
+    grid = _runon(
+        "施工机具检查评分表 序号 检查 项目 扣 分 标 准 检点记录 应得分数 扣减分数 实得分数 1 木工 刨床 "
+        "无漏电保护装置或不符合要求,扣2分; 无保护接零扣3分; 5 2 电锯 无漏电保护装置扣2分; 无防雨措施扣2分; 10"
+    )
+    assert grid[0][:3] == ["序号", "检查项目", "扣分标准"]
+    assert [(row[1][:4], row[4]) for row in grid[1:]] == [("木工刨床", "5"), ("电锯无漏", "10")]
+
+
+def test_runon_rows_one_per_paragraph_with_levels_and_glued_figures() -> None:
+    # ningjin-zhuxuejin-pingjia.txt: rows per line; "达到预计值210010" is a target of 2100 and 10 points.
+    grid = _runon(
+        "评价指标评价内容指标名称指标说明目标值分值备注",
+        "项目年度绩效目标(定量指标)制度指标规章制度建立与否20",
+        "产出数量指标享受资助人数达到预计值210010",
+        "资金支出率达到目标值95%10",
+    )
+    assert grid[1][:3] == ["项目年度绩效目标(定量指标)", "制度指标", "规章制度建立与否"]
+    assert grid[1][5] == "20" and grid[1][4] == ""
+    assert grid[2][1:3] == ["产出数量指标", "享受资助人数达到预计值"] and grid[2][4:6] == ["2100", "10"]
+    assert grid[3][2] == "资金支出率达到目标值" and grid[3][4:6] == ["95%", "10"]

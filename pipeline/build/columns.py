@@ -70,6 +70,12 @@ def _role_of_key(key: str) -> Role | None:
     return None
 
 
+def names_a_column(text: str) -> bool:
+    """Whether the whole text is a header by the whole-header vocabulary (not a text containing one)."""
+    key = header_key(text)
+    return any(pattern.fullmatch(key) for pattern, _ in _NAMES)
+
+
 def role_of(text: str) -> Role | None:
     """The role a header text names, by the vocabulary tables; None for anything else.
 

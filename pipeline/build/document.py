@@ -8,6 +8,7 @@ from pipeline.build.inline import inline_indicators
 from pipeline.build.numbered import numbered_items
 from pipeline.build.prose import prose_items
 from pipeline.build.reconcile import describe, reconcile
+from pipeline.build.runon import expand_runon
 from pipeline.build.stream import expand_streams
 from pipeline.build.table import TableResult, table_indicators
 from pipeline.build.tree import Draft, freeze
@@ -54,7 +55,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         roots.extend(_numbered_roots(pending_paragraphs) or prose_items(pending_paragraphs))
         pending_paragraphs.clear()
 
-    blocks = expand_streams(doc.blocks)
+    blocks = expand_runon(expand_streams(doc.blocks))
     for block in blocks:
         if isinstance(block, Paragraph):
             pending_paragraphs.append(block)

@@ -1,0 +1,241 @@
+"""Run-on tables: a web page's table whose cells were run together without separators.
+
+"…细则序号考核项目考核指标计分标准1报送情况报送及时信息报送不及时的,扣1分。2报送数量…" — the
+header is still a run of header words, the rows are still numbered 1, 2, 3 in order (or stand one
+per line), and a row still ends in the figures of its figure columns. This module finds such a
+header in a paragraph, cuts the text after it into rows and each row into cells as far as the text
+tells — item number, level names (which end in 指标), the item's text, the trailing figures — and
+hands the grid to the table reader like any other table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.build.columns import names_a_column, role_of
+from pipeline.build.vocabulary import HIERARCHY_ROLES, TOTAL_LABELS, Role
+from schema.records import Block, Cell, Paragraph, Table
+
+_MIN_HEADER = 3
+_LONGEST_WORD = 12
+_VALUE_ROLES = (Role.POINTS, Role.SCORE, Role.TARGET, Role.ACTUAL)
+# A level name: words ending in 指标, maybe with its points ("产出指标(50分)").
+_LEVEL = re.compile(r"[\u4e00-\u9fff()（）]{1,16}?指标[)）]?(?:[(（][^()（）]{0,12}[)）])?")
+# Trailing values of a row: figures, shares, targets with their comparator, "-" for none.
+_VALUE = re.compile(
+    r"(?:[≥≤><=＞＜＝]|不少于|不低于|不超过)?\d+(?:\.\d+)?(?:%|万元|元|人次|人|个|次|篇|米|厘米|天|分)?(?:以上|以下)?|-"
+)
+_TOTAL = re.compile(f"^(?:{TOTAL_LABELS})")
+_UNNAMED = re.compile(r"[\u4e00-\u9fff]{2,5}")
+# Spaces between two Han characters: a narrow cell's text set one character per line ("保 证 项 目").
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+# A row's number: after a sentence end, a space or words, before the row's words (not "扣1分").
+_ROW_NUMBER = r"(?:(?<=^)|(?<=[。;；.!！?？\s\u4e00-\u9fff)）]))\s*{}(?![\d.．%分])(?=\s*[\u4e00-\u9fff(（“])"
+
+
+def _header_words(text: str) -> tuple[int, int, list[str]] | None:
+    """The first run of at least three header words written together: (start, end, words), the
+    positions those of ``text`` (spaces inside and between the words are skipped: "扣 分 标 准")."""
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    compact = "".join(text[i] for i in kept)
+    found = _compact_header_words(compact)
+    if found is None:
+        return None
+    start, end, words = found
+    return kept[start], kept[end - 1] + 1, words
+
+
+def _word_at(compact: str, position: int) -> str | None:
+    sizes = range(min(_LONGEST_WORD, len(compact) - position), 1, -1)
+    words = (compact[position : position + n] for n in sizes)
+    return next((word for word in words if names_a_column(word)), None)
+
+
+def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
+    index = 0
+    while index < len(compact):
+        first = _word_at(compact, index)
+        # A header opens with its first column: the numbering or a hierarchy column.
+        if first is None or role_of(first) not in (Role.INDEX, *HIERARCHY_ROLES):
+            index += 1
+            continue
+        words: list[str] = []
+        position = index
+        while position < len(compact):
+            word = _word_at(compact, position)
+            if word is None and words:
+                # A label no vocabulary names (检点记录, 扣减分数) between two that it does.
+                word = next(
+                    (compact[position : position + n] for n in (2, 3, 4, 5)
+                     if _UNNAMED.fullmatch(compact[position : position + n]) and _word_at(compact, position + n)),
+                    None,
+                )
+            if word is None:
+                break
+            words.append(word)
+            position += len(word)
+        if len(words) >= _MIN_HEADER and any(role_of(w) in HIERARCHY_ROLES for w in words):
+            return index, position, words
+        index += 1
+    return None
+
+
+def _numbered_rows(text: str) -> list[tuple[str, str]]:
+    """(number, text) of rows numbered 1, 2, 3 … in order, each number opening a row."""
+    rows: list[tuple[str, str]] = []
+    number, position = 1, 0
+    starts: list[tuple[int, int]] = []
+    while True:
+        pattern = re.compile(_ROW_NUMBER.format(number))
+        match = pattern.search(text, position)
+        if match is None or (starts and match.start() - starts[-1][1] > 2000):
+            break
+        starts.append((match.start(), match.end()))
+        position, number = match.end(), number + 1
+    for (start, end), following in zip(starts, [*starts[1:], (len(text), len(text))], strict=True):
+        rows.append((text[start:end].strip(), text[end : following[0]].strip()))
+    return rows
+
+
+# Which value columns a row that states fewer values than the table has fills first: points are
+# always written, scores are left blank on a form, targets and actual values in between.
+_VALUE_PRIORITY = {Role.POINTS: 0, Role.TARGET: 1, Role.ACTUAL: 2, Role.SCORE: 3}
+
+
+def _trailing_values(rest: str, count: int) -> tuple[list[str], str]:
+    """Up to ``count`` values at the end of a row's text, and the text before them."""
+    found: list[str] = []
+    while rest and len(found) < count:
+        match = re.search(rf"(?<![扣加减得计记奖占\d.~～\-—至到])(?:{_VALUE.pattern})$", rest)
+        if match is None or match.start() == 0:
+            break
+        found.insert(0, match.group())
+        rest = rest[: match.start()].rstrip()
+    return found, rest
+
+
+def _split_glued_points(found: list[str], count: int) -> list[str]:
+    """Figures run together ("210010": a target of 2100, then 10 points): the points, the last
+    value of a row, are its last one or two digits, where that leaves a number before them."""
+    if len(found) >= count or not found or not re.fullmatch(r"\d{3,}", found[-1]):
+        return found
+    digits = found[-1]
+    size = 2 if digits[-2] != "0" else 1
+    return [*found[:-1], digits[:-size], digits[-size:]]
+
+
+def _cells(row_text: str, roles: list[Role | None]) -> list[str]:
+    """A row's text cut into cells under ``roles``: levels, the item's text, trailing values."""
+    cells = [""] * len(roles)
+    values = [i for i, r in enumerate(roles) if r in _VALUE_ROLES]
+    texts = [i for i, r in enumerate(roles) if r in (*HIERARCHY_ROLES, Role.DESCRIPTION)]
+    found, rest = _trailing_values(row_text.strip(), len(values))
+    if values and roles[values[-1]] is Role.POINTS:
+        found = _split_glued_points(found, len(values))
+    # Fewer values than columns: the columns a row fills first take them, in column order.
+    chosen = sorted(sorted(values, key=lambda i: _VALUE_PRIORITY[roles[i]])[: len(found)])  # type: ignore[index]
+    for column, value in zip(chosen, found, strict=False):
+        cells[column] = value
+    hierarchy = [i for i in texts if roles[i] in HIERARCHY_ROLES]
+    # Leading names ending in 指标 are level cells above the item; a row names only the levels
+    # that start with it (the others were merged down), so they fill the deepest level columns.
+    level_columns = hierarchy[:-1]
+    names: list[str] = []
+    while len(names) < len(level_columns) and (match := _LEVEL.match(rest)) and match.end() < len(rest):
+        names.append(match.group())
+        rest = rest[match.end() :]
+    for column, name in zip(level_columns[len(level_columns) - len(names) :], names, strict=False):
+        cells[column] = name
+    item = hierarchy[-1] if hierarchy else next(iter(texts), None)
+    if item is not None:
+        cells[item] = rest
+    return cells
+
+
+def _runon_table(text: str) -> tuple[str, Table, str] | None:
+    found = _header_words(text)
+    if found is None:
+        return None
+    start, end, words = found
+    # A title's last words may read as a header word ("…考核评分细则序号…"): the header starts at 序号.
+    first = next((i for i, w in enumerate(words) if role_of(w) is Role.INDEX), 0)
+    if first:
+        start = text.index(words[first][0], start + sum(len(w) for w in words[:first]) - 1)
+    words = words[first:]
+    before, data = text[:start].strip(), text[end:]
+    roles = [role_of(w) for w in words]
+    if roles[0] is not Role.INDEX:
+        return None
+    rows = _numbered_rows(data)
+    if len(rows) < 2:
+        return None
+    grid = [tuple(Cell(text=w) for w in words)]
+    last_end = len(data)
+    for number, row_text in rows:
+        note = re.search(r"(?:注|备注|说明)[:：]", row_text)
+        if note is not None:
+            last_end = data.index(row_text) + note.start()
+            row_text = row_text[: note.start()]
+        cells = _cells(_CJK_SPACE.sub("", row_text), roles[1:])
+        grid.append((Cell(text=number), *(Cell(text=c) for c in cells)))
+        if note is not None:
+            break
+    after = data[last_end:] if last_end < len(data) else ""
+    return before, Table(rows=tuple(grid)), after
+
+
+def _header_only(text: str) -> list[str] | None:
+    """A paragraph that is nothing but a header run (its rows follow, one per paragraph)."""
+    found = _header_words(text)
+    if found is None or text[: found[0]].strip():
+        return None
+    rest = re.sub(r"\s+", "", text[found[1] :])
+    if rest and not _UNNAMED.fullmatch(rest):
+        return None
+    return [*found[2], rest] if rest else found[2]  # a last label no vocabulary names: 备注
+
+
+def _row_paragraphs(blocks: Sequence[Block], start: int) -> int:
+    """How many paragraphs from ``start`` are rows: up to a totals row, a note, or a non-paragraph."""
+    end = start
+    while end < len(blocks) and isinstance(blocks[end], Paragraph):
+        text = blocks[end].text  # type: ignore[union-attr]
+        if _TOTAL.match(text) or re.match(r"(?:注|备注|说明)[:：]", text) or len(text) > 300:
+            break
+        end += 1
+    return end - start
+
+
+def expand_runon(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """Blocks with every run-on table found in paragraphs read as a table: a paragraph holding a
+    header and numbered rows, or a header paragraph followed by one paragraph per row."""
+    out: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        index += 1
+        if not isinstance(block, Paragraph):
+            out.append(block)
+            continue
+        header = _header_only(block.text)
+        count = _row_paragraphs(blocks, index) if header is not None else 0
+        if header is not None and count >= 2:
+            roles = [role_of(w) for w in header]
+            rows = [tuple(Cell(text=w) for w in header)]
+            for row in blocks[index : index + count]:
+                rows.append(tuple(Cell(text=c) for c in _cells(_CJK_SPACE.sub("", row.text), roles)))  # type: ignore[union-attr]
+            out.append(Table(rows=tuple(rows), page=block.page))
+            index += count
+            continue
+        found = _runon_table(block.text) if len(block.text) > 40 else None
+        if found is None:
+            out.append(block)
+            continue
+        before, table, after = found
+        if before:
+            out.append(Paragraph(text=before, page=block.page))
+        out.append(table)
+        if after:
+            out.append(Paragraph(text=after, page=block.page))
+    return tuple(out)
