@@ -1,8 +1,9 @@
 """PDF parser (pdfplumber): ruled tables and the text lines around them, in reading order.
 
 Each page is opened once: ``find_tables()`` once, the page's chars assigned to table cells or to
-the text outside the tables, then the page is closed to free pdfplumber's caches. The pages are
-then assembled (:mod:`parsers._pages`): a table continued at the top of the next page
+the text outside the tables, then the page is closed to free pdfplumber's caches. Pages without a
+text layer are read by OCR (:mod:`parsers.ocr`, the ``ocr`` extra) into the same page content.
+The pages are then assembled (:mod:`parsers._pages`): a table continued at the top of the next page
 is joined into one Table, a row broken by the page end is glued back together, and merged cells
 resolve to the spanning cell's text.
 """
@@ -24,7 +25,8 @@ from schema.errors import ParseError
 from schema.records import ParsedDocument
 
 _ENCRYPTED = "encrypted PDF: remove the password first (e.g. qpdf --decrypt in.pdf out.pdf)"
-_NO_TEXT = "no text layer: scanned PDF, needs OCR first (e.g. ocrmypdf)"
+OCR_INSTALL = "pip install 'kaohe[ocr]'"
+_NO_OCR = f"no text layer: scanned PDF; reading it needs the OCR extra: {OCR_INSTALL}"
 
 
 def parse_pdf(path: Path) -> ParsedDocument:
@@ -37,16 +39,40 @@ def parse_pdf(path: Path) -> ParsedDocument:
         raise ParseError(str(path), _failure_reason(exc)) from exc
     if not pages:
         raise ParseError(str(path), "corrupt or truncated PDF (no pages)")
-    if not any(page.has_text for page in pages):
-        raise ParseError(str(path), _NO_TEXT)
-    warnings = tuple(f"page {page.number}: no text layer (scanned page?)" for page in pages if not page.has_text)
+    pages, warnings = _ocr_scanned(path, pages)
     return ParsedDocument(
         source=str(path),
         format="pdf",
         blocks=assemble(pages),
         page_count=len(pages),
-        warnings=warnings,
+        warnings=tuple(warnings),
     )
+
+
+def _ocr_scanned(path: Path, pages: list[PageContent]) -> tuple[list[PageContent], list[str]]:
+    """Pages without a text layer replaced by their OCR reading, with the warnings it gave.
+
+    Without the OCR extra a wholly scanned PDF fails naming the install command; the scanned
+    pages of a mixed PDF are left out with a warning saying the same.
+    """
+    scanned = [page.number for page in pages if not page.has_text]
+    if not scanned:
+        return pages, []
+    try:
+        from parsers.ocr import read_scanned_pages
+
+        recognised = read_scanned_pages(path, scanned)
+    except ImportError as exc:
+        if len(scanned) == len(pages):
+            raise ParseError(str(path), _NO_OCR) from exc
+        return pages, [f"page {n}: no text layer (scanned page); to read it: {OCR_INSTALL}" for n in scanned]
+    except Exception as exc:  # the engine or the renderer failing on one file must not stop a run
+        raise ParseError(str(path), f"OCR failed ({type(exc).__name__}: {str(exc)[:160]})") from exc
+    by_number = {page.number: page for page in recognised}
+    out = [by_number.get(page.number, page) for page in pages]
+    warnings = [f"page {n}: no text layer, read by OCR" for n in scanned]
+    warnings.extend(warning for page in recognised for warning in page.warnings)
+    return out, warnings
 
 
 def _check_header(path: Path) -> None:

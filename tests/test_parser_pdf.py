@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -322,7 +323,9 @@ def test_owner_password_only_pdf_still_parses(tmp_path: Path, corpus_dir: Path) 
     assert len(table.rows) == 19
 
 
-def test_image_only_pdf_has_no_text_layer(tmp_path: Path) -> None:
+def test_image_only_pdf_without_the_ocr_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # as if the extra were not installed
     path = tmp_path / "scan.pdf"
     path.write_bytes(_minimal_pdf(b"0 0 0 rg 100 100 200 300 re f"))
-    assert _raises(path).reason == "no text layer: scanned PDF, needs OCR first (e.g. ocrmypdf)"
+    reason = _raises(path).reason
+    assert reason == "no text layer: scanned PDF; reading it needs the OCR extra: pip install 'kaohe[ocr]'"
