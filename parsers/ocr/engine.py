@@ -64,7 +64,8 @@ def load_engine() -> _Engine:
 
 def recognise(image: np.ndarray) -> list[Char]:
     """Characters recognised in a grayscale page image, line by line in detection order."""
-    output = load_engine()(image)
+    # Every call states its steps: rapidocr keeps the last call's settings.
+    output = load_engine()(image, use_det=True, use_cls=False, use_rec=True)
     if not getattr(output, "txts", None):
         return []  # nothing detected (word_results is then a placeholder)
     words = getattr(output, "word_results", None) or ()
@@ -78,3 +79,18 @@ def recognise(image: np.ndarray) -> list[Char]:
             ys = [point[1] for point in box]
             chars.append(Char(str(text), min(xs), min(ys), max(xs), max(ys), float(score), line))
     return chars
+
+
+def recognise_line(image: np.ndarray) -> tuple[str, float]:
+    """Text of an image holding one line (no detection): for text the detector missed, such as a
+    lone "一、" that looks like a rule. The score is that of its least confident character group."""
+    output = load_engine()(image, use_det=False, use_cls=False, use_rec=True)
+    texts = getattr(output, "txts", None) or ()
+    if not texts or not str(texts[0]).strip():
+        return "", 0.0
+    score = float(output.scores[0])
+    for info in getattr(output, "word_results", None) or ():
+        confs = getattr(info, "confs", None)
+        if confs:
+            score = min(score, *(float(conf) for conf in confs))
+    return str(texts[0]).strip(), score
