@@ -238,9 +238,12 @@ def _doubt(chars: list[Char], threshold: float) -> float:
 
 
 def _join(chars: list[Char]) -> str:
-    """Characters of one line left to right; a gap wider than the line's height is a space."""
+    """Characters of one line left to right, with a space at a wide gap: wider than 0.8 of the line's
+    height between Chinese characters, than 0.4 beside a Latin letter or digit ("0   0   10" are
+    three numbers, not 0010)."""
     height = max(ch.bottom for ch in chars) - min(ch.top for ch in chars)
     text = chars[0].text
     for previous, char in itertools.pairwise(chars):
-        text += (" " if char.x0 - previous.x1 > 0.8 * height else "") + char.text
+        latin = previous.text[-1].isascii() or char.text[0].isascii()
+        text += (" " if char.x0 - previous.x1 > (0.4 if latin else 0.8) * height else "") + char.text
     return text
