@@ -238,12 +238,17 @@ def _doubt(chars: list[Char], threshold: float) -> float:
 
 
 def _join(chars: list[Char]) -> str:
-    """Characters of one line left to right, with a space at a wide gap: wider than 0.8 of the line's
-    height between Chinese characters, than 0.4 beside a Latin letter or digit ("0   0   10" are
-    three numbers, not 0010)."""
+    """Characters of one line left to right, with a space where the detector saw two pieces of
+    text, or at a wide gap inside one: wider than half the line's height between Chinese characters
+    (a label and its value: "名称 长沙市…"; the characters of a word are at most a third apart), than
+    0.4 beside a Latin letter or digit ("0   0   10" are three numbers, not 0010)."""
     height = max(ch.bottom for ch in chars) - min(ch.top for ch in chars)
     text = chars[0].text
     for previous, char in itertools.pairwise(chars):
-        latin = previous.text[-1].isascii() or char.text[0].isascii()
-        text += (" " if char.x0 - previous.x1 > (0.4 if latin else 0.8) * height else "") + char.text
+        gap = char.x0 - previous.x1
+        if char.line != previous.line:
+            wide = gap > 0.1 * height
+        else:
+            wide = gap > (0.4 if previous.text[-1].isascii() or char.text[0].isascii() else 0.5) * height
+        text += (" " if wide else "") + char.text
     return text
