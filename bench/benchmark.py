@@ -18,7 +18,11 @@ its own. Two more measurements, each optional:
 * ``--rerun-docs 2000``: the time of a re-run over that many unchanged files (small text copies,
   ingested once first), the case of a yearly re-run over a large folder;
 * ``--memory 100,1000``: peak RSS of an all-cores ingest of each of those numbers of PDFs, to show
-  that memory does not grow with the number of documents.
+  that memory does not grow with the number of documents;
+* ``--ocr-pages 6``: OCR throughput (the ``ocr`` extra): that many pages of the sample PDFs (6 at
+  most) made into image-only scans (scripts/make-scans.py) and parsed in one process, the engine on
+  one thread, so the figure is pages/s per core, beside the text layer's 1-worker figure; in CPU
+  seconds too, which other work on a shared machine does not inflate.
 """
 
 from __future__ import annotations
@@ -162,6 +166,47 @@ def memory(work: Path, counts: list[int], workers: int) -> list[dict[str, float]
     return figures
 
 
+def ocr_throughput(work: Path, pages_wanted: int) -> dict[str, float]:
+    """Parse image-only scans of the first ``pages_wanted`` sample pages; OCR pages/s on one core."""
+    import importlib.util
+
+    import pypdfium2 as pdfium
+    from pypdf import PdfReader, PdfWriter
+
+    spec = importlib.util.spec_from_file_location("make_scans", ROOT / "scripts" / "make-scans.py")
+    if spec is None or spec.loader is None:
+        sys.exit("scripts/make-scans.py not found")
+    make_scans = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_scans)
+    from parsers.ocr.engine import load_engine
+    from parsers.pdf import parse_pdf
+
+    folder = work / "scans"
+    folder.mkdir(parents=True, exist_ok=True)
+    scans, left = [], pages_wanted
+    for sample in sorted((ROOT / "data" / "raw").glob("*.pdf")):
+        if left <= 0:
+            break
+        take = min(left, len(pdfium.PdfDocument(str(sample))))
+        part = folder / f"{sample.stem}-text.pdf"
+        writer = PdfWriter()
+        for page in PdfReader(sample).pages[:take]:
+            writer.add_page(page)
+        with part.open("wb") as fh:
+            writer.write(fh)
+        scans.append(folder / sample.name)
+        make_scans.make_scan(part, scans[-1])
+        left -= take
+    load_engine()  # the models load once per process, not per page
+    start, cpu_start = time.perf_counter(), time.process_time()
+    pages = sum(parse_pdf(scan).page_count or 0 for scan in scans)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    # CPU seconds too: on a shared machine the wall clock also counts other people's work.
+    return {"pages": pages, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+            "pages_per_s_per_core": round(pages / seconds, 3), "seconds_per_page": round(seconds / pages, 2),
+            "cpu_seconds_per_page": round(cpu / pages, 2)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=200, help="documents in the generated corpus")
@@ -171,6 +216,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs of the baseline and of 1 worker (fastest counts)")
     parser.add_argument("--rerun-docs", type=int, default=0, help="also time a re-run over this many unchanged files")
     parser.add_argument("--memory", default="", help="also measure peak RSS for these PDF counts, e.g. 100,1000")
+    parser.add_argument("--ocr-pages", type=int, default=0, help="also measure OCR on N scanned pages (6 at most)")
     args = parser.parse_args()
     extra: dict[str, object] = {}
 
@@ -193,6 +239,8 @@ def main() -> None:
             extra["rerun"] = time_rerun(work, args.rerun_docs, args.workers)
         if args.memory:
             extra["memory"] = memory(work, [int(n) for n in args.memory.split(",")], args.workers)
+        if args.ocr_pages:
+            extra["ocr"] = ocr_throughput(work, args.ocr_pages)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -211,6 +259,12 @@ def main() -> None:
           f"re-run of {len(files)} unchanged files: {rerun.seconds:.2f}s")
     if "rerun" in extra:
         print(f"re-run over {args.rerun_docs} unchanged files: {extra['rerun']['rerun_seconds']}s")  # type: ignore[index]
+    if "ocr" in extra:
+        ocr = extra["ocr"]
+        print(f"OCR (scanned pages, 1 core): {ocr['pages']} pages in {ocr['seconds']}s = "  # type: ignore[index]
+              f"{ocr['pages_per_s_per_core']} pages/s per core ({ocr['seconds_per_page']} s/page, "  # type: ignore[index]
+              f"{ocr['cpu_seconds_per_page']} CPU s/page); "  # type: ignore[index]
+              f"text layer, 1 worker: {one.pages_per_s:.1f} pages/s")
     for figure in extra.get("memory", []):  # type: ignore[union-attr]
         print(f"ingest of {figure['docs']} PDFs: peak RSS {figure['rss_self_mb']} MB "
               f"(workers {figure['rss_children_mb']} MB)")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
+from parsers._pages import Line, PageContent, Segment, assemble
 from parsers._tables import Slot
-from parsers.pdf import _assemble, _Line, _PageContent, _Segment, parse_pdf
+from parsers.pdf import parse_pdf
 from schema.errors import ParseError
 from schema.records import Cell, Paragraph, ParsedDocument, Table
 
@@ -173,21 +175,21 @@ def test_nanchang_title_precedes_table(nanchang: ParsedDocument) -> None:
 # --- page assembly rules on synthetic pages ---------------------------------------------------
 
 
-def _seg(texts: list[list[str]], top: float = 72.0) -> _Segment:
-    return _Segment(rows=[[Slot(t) for t in row] for row in texts], top=top, ncols=len(texts[0]))
+def _seg(texts: list[list[str]], top: float = 72.0) -> Segment:
+    return Segment(rows=[[Slot(t) for t in row] for row in texts], top=top, ncols=len(texts[0]))
 
 
-def _page(number: int, *items: _Line | _Segment) -> _PageContent:
-    return _PageContent(number=number, height=792.0, has_text=True, items=list(items))
+def _page(number: int, *items: Line | Segment) -> PageContent:
+    return PageContent(number=number, height=792.0, has_text=True, items=list(items))
 
 
 def test_repeated_header_row_is_dropped_and_page_number_ignored() -> None:
     header = ["项目", "内容", "分值"]
     pages = [
-        _page(1, _seg([header, ["一、甲", "1、甲一", "5"]], top=100), _Line("- 1 -", 760, 770)),
-        _page(2, _Line("第 2 页", 30, 40), _seg([header, ["二、乙", "2、乙一", "3"]])),
+        _page(1, _seg([header, ["一、甲", "1、甲一", "5"]], top=100), Line("- 1 -", 760, 770)),
+        _page(2, Line("第 2 页", 30, 40), _seg([header, ["二、乙", "2、乙一", "3"]])),
     ]
-    [table] = [b for b in _assemble(pages) if isinstance(b, Table)]
+    [table] = [b for b in assemble(pages) if isinstance(b, Table)]
     assert [[c.text for c in row] for row in table.rows] == [
         header,
         ["一、甲", "1、甲一", "5"],
@@ -199,23 +201,23 @@ def test_repeated_header_row_is_dropped_and_page_number_ignored() -> None:
 def test_text_before_table_on_next_page_starts_a_new_table() -> None:
     pages = [
         _page(1, _seg([["a", "1、x", "5"]], top=100)),
-        _page(2, _Line("二、第二部分", 72, 84), _seg([["b", "2、y", "3"]], top=100)),
+        _page(2, Line("二、第二部分", 72, 84), _seg([["b", "2、y", "3"]], top=100)),
     ]
-    blocks = _assemble(pages)
+    blocks = assemble(pages)
     assert [type(b).__name__ for b in blocks] == ["Table", "Paragraph", "Table"]
 
 
 def test_text_after_table_on_previous_page_prevents_join() -> None:
     pages = [
-        _page(1, _seg([["a", "1、x", "5"]], top=100), _Line("说明：以上为第一部分。", 700, 712)),
+        _page(1, _seg([["a", "1、x", "5"]], top=100), Line("说明：以上为第一部分。", 700, 712)),
         _page(2, _seg([["b", "2、y", "3"]])),
     ]
-    assert len([b for b in _assemble(pages) if isinstance(b, Table)]) == 2
+    assert len([b for b in assemble(pages) if isinstance(b, Table)]) == 2
 
 
 def test_different_column_count_is_not_joined() -> None:
     pages = [_page(1, _seg([["a", "1、x", "5"]], top=100)), _page(2, _seg([["b", "2、y"]]))]
-    assert len([b for b in _assemble(pages) if isinstance(b, Table)]) == 2
+    assert len([b for b in assemble(pages) if isinstance(b, Table)]) == 2
 
 
 def test_broken_row_fragments_fill_cells_including_empty_ones() -> None:
@@ -224,7 +226,7 @@ def test_broken_row_fragments_fill_cells_including_empty_ones() -> None:
         _page(1, _seg([["一、甲", "", "描述开头", "5"]], top=100)),
         _page(2, _seg([["", "名称", "描述结尾。", ""], ["", "次项", "另一条", "3"]])),
     ]
-    [table] = [b for b in _assemble(pages) if isinstance(b, Table)]
+    [table] = [b for b in assemble(pages) if isinstance(b, Table)]
     assert [[c.text for c in row] for row in table.rows] == [
         ["一、甲", "名称", "描述开头\n描述结尾。", "5"],
         ["", "次项", "另一条", "3"],
@@ -238,7 +240,7 @@ def test_enumerated_first_row_without_points_is_a_new_row() -> None:
         _page(1, _seg([["九、加分", "42、甲", ""]], top=100)),
         _page(2, _seg([["", "43、乙", ""]])),
     ]
-    [table] = [b for b in _assemble(pages) if isinstance(b, Table)]
+    [table] = [b for b in assemble(pages) if isinstance(b, Table)]
     assert [[c.text for c in row] for row in table.rows] == [
         ["九、加分", "42、甲", ""],
         ["九、加分", "43、乙", ""],
@@ -250,13 +252,13 @@ def test_enumerated_first_row_without_points_is_a_new_row() -> None:
 def test_merged_cell_text_cut_by_the_page_end_is_joined(above: str, below: str) -> None:
     # chizhou-tangxi-ziping: the merged 一级指标 cell prints "产出指标(50" above the break, "分)" below.
     merged = Slot(below)
-    page_two = _Segment(rows=[[merged, Slot("质量指标"), Slot("合格率"), Slot("8")],
+    page_two = Segment(rows=[[merged, Slot("质量指标"), Slot("合格率"), Slot("8")],
                               [merged, Slot("时效指标"), Slot("及时性"), Slot("8")]], top=72.0, ncols=4)
     pages = [
         _page(1, _seg([["一级指标", "二级指标", "三级指标", "分值"], [above, "数量指标", "业务数量", "8"]], top=600)),
         _page(2, page_two),
     ]
-    [table] = [b for b in _assemble(pages) if isinstance(b, Table)]
+    [table] = [b for b in assemble(pages) if isinstance(b, Table)]
     assert [row[0].text for row in table.rows] == ["一级指标", above + below, above + below, above + below]
     assert [row[0].spanned for row in table.rows] == [False, False, True, True]
 
@@ -267,7 +269,7 @@ def test_complete_new_row_at_a_page_top_is_not_a_fragment() -> None:
         _page(1, _seg([["考核项目", "考核内容", "评分标准"], ["组织领导", "成立领导小组", "未成立扣2分"]], top=600)),
         _page(2, _seg([["宣传工作", "开展宣传活动", "未开展扣3分"]])),
     ]
-    [table] = [b for b in _assemble(pages) if isinstance(b, Table)]
+    [table] = [b for b in assemble(pages) if isinstance(b, Table)]
     assert [row[0].text for row in table.rows] == ["考核项目", "组织领导", "宣传工作"]
 
 
@@ -346,7 +348,9 @@ def test_owner_password_only_pdf_still_parses(tmp_path: Path, corpus_dir: Path) 
     assert len(table.rows) == 19
 
 
-def test_image_only_pdf_has_no_text_layer(tmp_path: Path) -> None:
+def test_image_only_pdf_without_the_ocr_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # as if the extra were not installed
     path = tmp_path / "scan.pdf"
     path.write_bytes(_minimal_pdf(b"0 0 0 rg 100 100 200 300 re f"))
-    assert _raises(path).reason == "no text layer: scanned PDF, needs OCR first (e.g. ocrmypdf)"
+    reason = _raises(path).reason
+    assert reason == "no text layer: scanned PDF; reading it needs the OCR extra: pip install 'kaohe[ocr]'"
