@@ -158,3 +158,25 @@ def test_runon_rows_one_per_paragraph_with_levels_and_glued_figures() -> None:
     assert grid[1][5] == "20" and grid[1][4] == ""
     assert grid[2][1:3] == ["产出数量指标", "享受资助人数达到预计值"] and grid[2][4:6] == ["2100", "10"]
     assert grid[3][2] == "资金支出率达到目标值" and grid[3][4:6] == ["95%", "10"]
+
+
+def test_runon_level_table_on_one_line() -> None:
+    # zhongjiang-shuili-ziping.txt: a 自评表 run together on one line, rows told apart by their
+    # figures; "20100%" is 20 points and a 100% target, "1020万元" 10 points and a 20万元 target,
+    # "显著提升显著提升" the target and the actual value alike, 经济效益指标 a level without items.
+    grid = _runon(
+        "绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因产出指标(70分)数量指标"
+        "安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米≥50厘米10质量指标验收合格率20100%100%20"
+        "成本指标项目计划总投资1020万元20万元10效益指标(20分)经济效益指标社会效益指标群众生产生活条件改善状况"
+        "10显著提升显著提升10……总分100100"
+    )
+    assert grid[0][:4] == ["一级指标", "二级指标", "三级指标", "分值"]
+    rows = [row[:7] for row in grid[1:]]
+    assert rows == [
+        ["产出指标(70分)", "数量指标", "安装坡面水标尺", "10", "≥266米", "≥266米", "10"],
+        ["", "", "水标尺宽度", "10", "≥50厘米", "≥50厘米", "10"],
+        ["", "质量指标", "验收合格率", "20", "100%", "100%", "20"],
+        ["", "成本指标", "项目计划总投资", "10", "20万元", "20万元", "10"],
+        ["", "经济效益指标", "", "", "", "", ""],
+        ["效益指标(20分)", "社会效益指标", "群众生产生活条件改善状况", "10", "显著提升", "显著提升", "10"],
+    ]

@@ -28,6 +28,7 @@ _VALUE = re.compile(
 )
 _TOTAL = re.compile(f"^(?:{TOTAL_LABELS})")
 _UNNAMED = re.compile(r"[\u4e00-\u9fff]{2,5}")
+_DIGITS = re.compile(r"\d")
 # Spaces between two Han characters: a narrow cell's text set one character per line ("保 证 项 目").
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 # A row's number: after a sentence end, a space or words, before the row's words (not "扣1分").
@@ -49,7 +50,14 @@ def _header_words(text: str) -> tuple[int, int, list[str]] | None:
 def _word_at(compact: str, position: int) -> str | None:
     sizes = range(min(_LONGEST_WORD, len(compact) - position), 1, -1)
     words = (compact[position : position + n] for n in sizes)
-    return next((word for word in words if names_a_column(word)), None)
+    # A header word states no figure: "指标(70分)" is a level cell of the first row, not a header.
+    return next((word for word in words if names_a_column(word) and not _DIGITS.search(word)), None)
+
+
+def _may_follow(words: list[str], word: str) -> bool:
+    """Hierarchy columns come before the figures: a hierarchy word after a figure word is the
+    first row's text ("…得分未完成原因产出指标(70分)…"), not the header's."""
+    return not (role_of(word) in HIERARCHY_ROLES and any(role_of(w) in _VALUE_ROLES for w in words))
 
 
 def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
@@ -64,11 +72,14 @@ def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
         position = index
         while position < len(compact):
             word = _word_at(compact, position)
+            if word is not None and not _may_follow(words, word):
+                break
             if word is None and words:
                 # A label no vocabulary names (检点记录, 扣减分数) between two that it does.
                 word = next(
                     (compact[position : position + n] for n in (2, 3, 4, 5)
-                     if _UNNAMED.fullmatch(compact[position : position + n]) and _word_at(compact, position + n)),
+                     if _UNNAMED.fullmatch(compact[position : position + n])
+                     and (following := _word_at(compact, position + n)) is not None and _may_follow(words, following)),
                     None,
                 )
             if word is None:
@@ -158,13 +169,23 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
     if found is None:
         return None
     start, end, words = found
-    # A title's last words may read as a header word ("…考核评分细则序号…"): the header starts at 序号.
-    first = next((i for i, w in enumerate(words) if role_of(w) is Role.INDEX), 0)
+    # A title's last words may read as a header word ("…考核评分细则序号…"), a group title may stand
+    # before the levels ("绩效指标一级指标…"): the header starts at 序号, else at the first level.
+    first = next((i for i, w in enumerate(words) if role_of(w) is Role.INDEX), None)
+    if first is None:
+        first = next((i for i, w in enumerate(words) if role_of(w) is Role.LEVEL), 0)
     if first:
         start = text.index(words[first][0], start + sum(len(w) for w in words[:first]) - 1)
     words = words[first:]
     before, data = text[:start].strip(), text[end:]
     roles = [role_of(w) for w in words]
+    if roles[0] is Role.LEVEL:
+        levelled = _levelled_rows(data, roles)
+        if levelled is None:
+            return None
+        grid_rows, used = levelled
+        grid = (tuple(Cell(text=w) for w in words), *(tuple(Cell(text=c) for c in row) for row in grid_rows))
+        return before, Table(rows=grid), data[used:]
     if roles[0] is not Role.INDEX:
         return None
     rows = _numbered_rows(data)
@@ -183,6 +204,91 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
             break
     after = data[last_end:] if last_end < len(data) else ""
     return before, Table(rows=tuple(grid)), after
+
+
+# Atoms of a level table's run-on text: a level name, a value (a comparator starts one, a % or a
+# unit ends one), or words.
+_ATOM = re.compile(
+    r"(?P<level>[\u4e00-\u9fff]{1,10}?指标(?:[(（]\d+(?:\.\d+)?分[)）])?)"
+    r"|(?P<value>(?:[≥≤><=]|不少于|不低于|不超过)\s*\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?|\d+(?:\.\d+)?(?:%|万元|元|人次|人|个|次|天)?)"
+    r"|(?P<text>[^≥≤><=\d]+?(?=[≥≤><=\d]|[\u4e00-\u9fff]{1,10}?指标|$))"
+)
+_END = re.compile(r"(?:……|…|总分|合计|注[:：])")
+
+
+def _atoms(data: str) -> list[tuple[str, str]]:
+    atoms = [(m.lastgroup or "text", m.group()) for m in _ATOM.finditer(data) if m.group().strip()]
+    out: list[tuple[str, str]] = []
+    for kind, text in atoms:
+        # A share glued to the figure before it: "20100%" is 20 points and a 100% target.
+        glued = re.fullmatch(r"(\d{1,2})(100(?:\.\d+)?%|\d{2}(?:\.\d+)?%)", text) if kind == "value" else None
+        if glued and len(text) > 4:
+            out += [("value", glued.group(1)), ("value", glued.group(2))]
+            continue
+        out.append((kind, text))
+    return out
+
+
+def _levelled_rows(data: str, roles: list[Role | None]) -> tuple[list[list[str]], int] | None:
+    """Rows of a 一级/二级/三级指标 table run together on one line: each row its level names (the
+    ones it starts), its item's words, then one atom per value column — "安装坡面水标尺10≥266米≥266米10"
+    is a name, 10 points, a target, an actual value and a score."""
+    end = _END.search(data)
+    stop = end.start() if end else len(data)
+    levels = [i for i, r in enumerate(roles) if r is Role.LEVEL]
+    values = [i for i, r in enumerate(roles) if r in _VALUE_ROLES]
+    if len(levels) < 2 or not values:
+        return None
+    above = levels[:-1]  # level columns above the item
+    rows: list[list[str]] = []
+    atoms = _atoms(data[:stop])
+    index = 0
+    while index < len(atoms):
+        row = [""] * len(roles)
+        names: list[str] = []
+        while index < len(atoms) and atoms[index][0] == "level":
+            names.append(atoms[index][1])
+            index += 1
+        if len(names) > len(above):
+            # More level names than level columns: the first opens the top level, the ones before
+            # the last are levels left without items (经济效益指标), the last the row's own.
+            row[above[0]] = names[0]
+            for empty in names[1:-1]:
+                rows.append([*([""] * len(roles))])
+                rows[-1][above[-1]] = empty
+            names = names[-1:]
+        for column, name in zip(above[len(above) - len(names) :], names, strict=False):
+            row[column] = name
+        if index < len(atoms) and atoms[index][0] == "text":
+            row[levels[-1]] = atoms[index][1]
+            index += 1
+        elif names:
+            rows.append(row)
+            continue
+        position = 0
+        while position < len(values) and index < len(atoms) and atoms[index][0] != "level":
+            kind, text = atoms[index]
+            column = values[position]
+            doubled = len(text) % 2 == 0 and text[: len(text) // 2] * 2 == text
+            if kind == "text" and doubled and position + 1 < len(values):
+                # The target and the actual value written alike and run together: "显著提升显著提升".
+                row[column], row[values[position + 1]] = text[: len(text) // 2], text[len(text) // 2 :]
+                position += 2
+            elif roles[column] is Role.POINTS and (split := _POINTS_THEN_VALUE.fullmatch(text)):
+                row[column] = split.group(1)  # "1020万元": 10 points, then a 20万元 target
+                atoms[index] = ("value", split.group(2))
+                position += 1
+                continue
+            else:
+                row[column] = text
+                position += 1
+            index += 1
+        rows.append(row)
+    filled = [row for row in rows if row[levels[-1]]]
+    return (rows, stop) if len(filled) >= 2 else None
+
+
+_POINTS_THEN_VALUE = re.compile(r"(\d{1,2})(\d+(?:\.\d+)?(?:万元|元|人次|人|个|次|天))")
 
 
 def _header_only(text: str) -> list[str] | None:
