@@ -64,4 +64,4 @@ def test_corpus_acceptance() -> None:
 
 # The means reached now (issue 8 asks 0.90 and 0.90; the documents below that are listed in the
 # issue's note with what is still wrong).
-FLOORS_MEAN = {"leaf": 0.89, "clause": 0.95}
+FLOORS_MEAN = {"leaf": 0.92, "clause": 0.95}

@@ -230,3 +230,26 @@ def test_placeholder_and_subtotal_rows_are_not_indicators() -> None:
         _row("满意度指标", "满意度指标", "……", ""),
         _row("小计", "", "", "10"),
     )) == [("产出指标", "安装坡面水标尺", 10)]
+
+
+def test_without_an_item_header_the_column_stating_points_holds_the_items() -> None:
+    # chuangjian-shifancheng: 评价要点 labels, 对应检查内容及分值 the scored requirements ("…得2分").
+    rows = (
+        _row("评价要点", "对应检查内容及分值", "评分标准"),
+        _row("11.社会共治", "落实普法责任制,得2分;否则相应扣分。开展宣传周活动,得3分;否则不得分。",
+             "每发现一次扣0.5分。"),
+        _row("20.过程控制", "严格执行食品经营安全规范,得3分;否则相应扣分。", "存在无证经营商家的,扣0.5分。"),
+    )
+    assert _leaves(_table(*rows)) == [
+        ("11.社会共治", "落实普法责任制,得2分;否则相应扣分。开展宣传周活动,得3分;否则不得分。", 5),
+        ("20.过程控制", "严格执行食品经营安全规范,得3分;否则相应扣分。", 3),
+    ]
+    # Its general case the other way round: labels that state no points beside rules that state
+    # none either (序号 | 考核细则 | 扣分标准) — the first text column holds the items.
+    plain = (
+        _row("序号", "考核细则", "扣分标准"),
+        _row("1", "上报区政府重点工作实施方案。", "未报扣10分"),
+        _row("2", "上报半年实施情况报告。", "未报扣10分"),
+    )
+    names = [name for _, name, _ in _leaves(_table(*plain))]
+    assert names == ["上报区政府重点工作实施方案。", "上报半年实施情况报告。"]

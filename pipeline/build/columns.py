@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from normalizers.rules import item_points
+from normalizers.rules import item_points, stated_points
 from normalizers.text import fold_width
 from pipeline.build.vocabulary import (
     FIGURE_ROLES,
@@ -233,6 +233,7 @@ class ColumnProfile:
     distinct: int = 0  # different texts among the filled cells
     numbered: int = 0  # of the filled cells, texts opened by an item number ("1.带领…", "（二）…")
     signed: int = 0  # of the filled cells, amounts written with their sign ("-20", "+5", "-5至-50")
+    stated: int = 0  # of the filled cells, texts stating what they are worth ("…,得2分", "占20分")
 
     def share(self, count: int) -> float:
         return count / self.filled if self.filled else 0.0
@@ -272,7 +273,7 @@ def _leading_number(text: str) -> int | None:
 
 def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
     """The profile of column ``index`` over data rows."""
-    count = filled = figures = enumerators = rules = marked = merged = across = numbered = signed = 0
+    count = filled = figures = enumerators = rules = marked = merged = across = numbered = signed = stated = 0
     length = 0
     numbers: list[int] = []
     texts: set[str] = set()
@@ -313,10 +314,13 @@ def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
             signed += 1
         if item_points(text) is not None:
             marked += 1
+            stated += 1
+        elif stated_points(text) is not None:
+            stated += 1
     return ColumnProfile(
         rows=count, filled=filled, figures=figures, enumerators=enumerators, sequential=_is_sequence(numbers),
         rules=rules, marked=marked, merged=merged, across=across, mean_length=length / filled if filled else 0.0,
-        distinct=len(texts), numbered=numbered, signed=signed,
+        distinct=len(texts), numbered=numbered, signed=signed, stated=stated,
     )
 
 

@@ -132,13 +132,22 @@ def _rule_columns(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> Head
 
 def _item_from_text(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
     """No column is named as the item (序号 | 考核细则 | 扣分标准): the first text column that is
-    not all rules names the items."""
-    for column in header.columns:
-        if column.role in (Role.DESCRIPTION, Role.CONTENT) and profiles[column.index].filled:
-            stats = profiles[column.index]
-            if stats.share(stats.rules) < 0.5 or stats.share(stats.marked) >= 0.5:
-                return header.with_role(column.index, Role.NAME)
-    return header
+    not all rules names the items — unless a later one states what each row is worth and it does
+    not (评价要点 "社会共治" | 对应检查内容 "…,得2分;…,得3分"): the scored texts are the items, the
+    labels before them group them."""
+    candidates = [
+        column for column in header.columns
+        if column.role in (Role.DESCRIPTION, Role.CONTENT) and profiles[column.index].filled
+        and (profiles[column.index].share(profiles[column.index].rules) < 0.5
+             or profiles[column.index].share(profiles[column.index].stated) >= 0.5)
+    ]
+    if not candidates:
+        return header
+    first = candidates[0]
+    scored = next((c for c in candidates[1:] if profiles[c.index].share(profiles[c.index].stated) >= 0.5), None)
+    if scored is not None and profiles[first.index].share(profiles[first.index].stated) < 0.2:
+        return header.with_role(first.index, Role.SECTION).with_role(scored.index, Role.NAME)
+    return header.with_role(first.index, Role.NAME)
 
 
 def _content_is_description(header: HeaderMap) -> HeaderMap:
