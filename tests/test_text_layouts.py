@@ -143,7 +143,42 @@ def test_runon_header_with_spaces_and_an_unnamed_label() -> None:
         "无漏电保护装置或不符合要求,扣2分; 无保护接零扣3分; 5 2 电锯 无漏电保护装置扣2分; 无防雨措施扣2分; 10"
     )
     assert grid[0][:3] == ["序号", "检查项目", "扣分标准"]
-    assert [(row[1][:4], row[4]) for row in grid[1:]] == [("木工刨床", "5"), ("电锯无漏", "10")]
+    # The cells stand apart by spaces: the names open each row, the rules go to 扣分标准.
+    assert [(row[1], row[2][:7], row[4]) for row in grid[1:]] == [
+        ("木工刨床", "无漏电保护装置", "5"), ("电锯", "无漏电保护装置", "10")]
+
+
+@pytest.mark.parametrize(("row", "names", "rest"), [
+    # quanguo-anquan-guanli-jiancha-jgj59.txt: a narrow group cell one character per line, then a
+    # wrapped item ("安全生产责" / "任 制").
+    ("保 证 项 目 安全生产责 任 制 未建立安全生产责任制的,扣10分 10",
+     ["保证项目", "安全生产责任制"], "未建立安全生产责任制的,扣10分 10"),
+    # the same: an item wrapped over three equal lines.
+    ("分部分项 工程安全 技术交底 无书面安全技术交底,扣10分", ["分部分项工程安全技术交底"], "无书面安全技术交底,扣10分"),
+    # shigong-jiju-jiancha-biao08.txt: "木工 刨床" wrapped, then the rules.
+    ("木工 刨床 无漏电保护装置或不符合要求,扣2分; 5", ["木工刨床"], "无漏电保护装置或不符合要求,扣2分; 5"),
+    # Nothing spaced: no names read.
+    ("报送情况报送及时信息报送不及时的,扣1分。", [], "报送情况报送及时信息报送不及时的,扣1分。"),
+    # Only names: nothing left to be the rule, so none are read.
+    ("目标管理 安全检查", ["目标管理"], "安全检查"),
+])
+def test_spaced_names(row: str, names: list[str], rest: str) -> None:
+    from pipeline.build.runon import spaced_names
+
+    assert spaced_names(row) == (names, rest)
+
+
+def test_runon_spaced_rows_with_a_group_cell_get_a_group_column() -> None:
+    # quanguo-anquan-guanli-jiancha-jgj59.txt: 检查项目 stood over 保证项目 and the item.
+    grid = _runon(
+        "安全管理检查评分表 序号 检查项目 扣 分 标 准 应得分数 扣减分数 实得分数 1 保 证 项 目 安全生产责 任 制 "
+        "未建立安全生产责任制的,扣10分 管理人员责任制考核不合格的,扣5分 10 2 目标管理 未制定安全管理目标"
+        "(伤亡控制指标和安全达标、 文明施工目标)的,扣10分 10"
+    )
+    assert grid[0][:4] == ["序号", "类别", "检查项目", "扣分标准"]
+    assert [row[1:3] + row[4:5] for row in grid[1:]] == [
+        ["保证项目", "安全生产责任制", "10"], ["", "目标管理", "10"]]
+    assert grid[2][3].startswith("未制定安全管理目标(伤亡控制指标")
 
 
 def test_runon_rows_one_per_paragraph_with_levels_and_glued_figures() -> None:

@@ -18,6 +18,7 @@ from pipeline.build.vocabulary import HIERARCHY_ROLES, TOTAL_LABELS, Role
 from schema.records import Block, Cell, Paragraph, Table
 
 _MIN_HEADER = 3
+_GROUP_WORD = "类别"
 _LONGEST_WORD = 12
 _VALUE_ROLES = (Role.POINTS, Role.SCORE, Role.TARGET, Role.ACTUAL)
 # A level name: words ending in 指标, maybe with its points ("产出指标(50分)").
@@ -136,8 +137,38 @@ def _split_glued_points(found: list[str], count: int) -> list[str]:
     return [*found[:-1], digits[:-size], digits[-size:]]
 
 
-def _cells(row_text: str, roles: list[Role | None]) -> list[str]:
-    """A row's text cut into cells under ``roles``: levels, the item's text, trailing values."""
+# A name cell's words in spaced page text: Han characters only, no figure, no punctuation.
+_NAME_TOKEN = re.compile(r"[\u4e00-\u9fff]{1,8}")
+
+
+def spaced_names(row_text: str) -> tuple[list[str], str]:
+    """The name cells that open a row of page text whose cells are set apart by spaces, and the
+    rest: "保 证 项 目 安全生产责 任 制 未建立…,扣10分 10" opens with two names, a narrow cell set one
+    character per line and a wrapped cell. A wrapped cell's lines are no longer than its first
+    line ("施工组织 设 计", "分部分项 工程安全 技术交底"); a longer token starts the next cell."""
+    tokens = row_text.split()
+    leading = 0
+    while leading < len(tokens) - 1 and _NAME_TOKEN.fullmatch(tokens[leading]):
+        leading += 1
+    if leading == 0 or leading == len(tokens):
+        return [], row_text
+    names: list[list[str]] = []
+    for token in tokens[:leading]:
+        if names and len(token) <= len(names[-1][0]):
+            names[-1].append(token)
+        else:
+            names.append([token])
+    position = 0
+    for token in tokens[:leading]:
+        position = row_text.index(token, position) + len(token)
+    rest = row_text[position:].strip()
+    return ["".join(parts) for parts in names], rest
+
+
+def _cells(row_text: str, roles: list[Role | None], spaced: Sequence[str] = ()) -> list[str]:
+    """A row's text cut into cells under ``roles``: levels, the item's text, trailing values;
+    ``spaced`` names, read off the row already (spaced text), fill the hierarchy columns from the item up,
+    and the item's text then goes to the description column."""
     cells = [""] * len(roles)
     values = [i for i, r in enumerate(roles) if r in _VALUE_ROLES]
     texts = [i for i, r in enumerate(roles) if r in (*HIERARCHY_ROLES, Role.DESCRIPTION)]
@@ -149,6 +180,13 @@ def _cells(row_text: str, roles: list[Role | None]) -> list[str]:
     for column, value in zip(chosen, found, strict=False):
         cells[column] = value
     hierarchy = [i for i in texts if roles[i] in HIERARCHY_ROLES]
+    item = hierarchy[-1] if hierarchy else next(iter(texts), None)
+    description = next((i for i in texts if roles[i] is Role.DESCRIPTION), None)
+    if spaced and item is not None and description is not None:
+        for column, name in zip(reversed(hierarchy), reversed(spaced), strict=False):
+            cells[column] = name
+        cells[description] = rest
+        return cells
     # Leading names ending in 指标 are level cells above the item; a row names only the levels
     # that start with it (the others were merged down), so they fill the deepest level columns.
     level_columns = hierarchy[:-1]
@@ -158,7 +196,6 @@ def _cells(row_text: str, roles: list[Role | None]) -> list[str]:
         rest = rest[match.end() :]
     for column, name in zip(level_columns[len(level_columns) - len(names) :], names, strict=False):
         cells[column] = name
-    item = hierarchy[-1] if hierarchy else next(iter(texts), None)
     if item is not None:
         cells[item] = rest
     return cells
@@ -191,17 +228,31 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
     rows = _numbered_rows(data)
     if len(rows) < 2:
         return None
-    grid = [tuple(Cell(text=w) for w in words)]
+    # Page text whose cells stand apart by spaces (the header's words do too): names are read
+    # off each row by its spaces before the spaces between Han characters are dropped.
+    spaced = len(re.findall(r"\s", text[start:end])) >= len(words) - 1
     last_end = len(data)
+    cut: list[tuple[str, str, list[str]]] = []
     for number, row_text in rows:
         note = re.search(r"(?:注|备注|说明)[:：]", row_text)
         if note is not None:
             last_end = data.index(row_text) + note.start()
             row_text = row_text[: note.start()]
-        cells = _cells(_CJK_SPACE.sub("", row_text), roles[1:])
-        grid.append((Cell(text=number), *(Cell(text=c) for c in cells)))
+        names, rest = spaced_names(row_text) if spaced else ([], row_text)
+        cut.append((number, rest, names))
         if note is not None:
             break
+    hierarchy = [i for i, r in enumerate(roles) if r in HIERARCHY_ROLES]
+    extra = max((len(names) for _, _, names in cut), default=0) - len(hierarchy)
+    if hierarchy and extra > 0:
+        # A row names more levels than the header has columns: the header word stood over a
+        # merged group (检查项目 over 保证项目 and the item); the group gets a column of its own.
+        words[hierarchy[0] : hierarchy[0]] = [_GROUP_WORD] * extra
+        roles = [role_of(w) for w in words]
+    grid = [tuple(Cell(text=w) for w in words)]
+    for number, rest, names in cut:
+        cells = _cells(_CJK_SPACE.sub("", rest), roles[1:], names)
+        grid.append((Cell(text=number), *(Cell(text=c) for c in cells)))
     after = data[last_end:] if last_end < len(data) else ""
     return before, Table(rows=tuple(grid)), after
 
