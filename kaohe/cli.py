@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from pathlib import Path
 
 import click
@@ -12,7 +14,8 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from kaohe import EXTRACTOR_VERSION, __version__
-from kaohe.options import db_option
+from kaohe.options import db_option, limit_options
+from schema.limits import Limits
 from schema.models import describe_url
 from schema.records import Extraction
 
@@ -30,6 +33,7 @@ from schema.records import Extraction
 def main() -> None:
     """Turn Chinese government assessment documents (考核细则, 评分标准, 绩效目标表) into one
     queryable SQL database."""
+    _safe_streams()
 
 
 @main.command()
@@ -56,6 +60,7 @@ def main() -> None:
     default=None,
     help="Dask scheduler address (tcp://host:8786); without it a local cluster of --workers processes is started.",
 )
+@limit_options
 def ingest(
     directory: Path,
     db_url: str,
@@ -64,26 +69,38 @@ def ingest(
     prune: bool,
     executor: str,
     scheduler: str | None,
+    limits: Limits,
 ) -> None:
     """Extract every file under DIRECTORY into the database.
 
     Files whose content and extractor version are unchanged since they were stored are skipped;
     changed files replace their stored rows. Stored documents under DIRECTORY whose files no
     longer exist are listed, and deleted with --prune. Exit status 1 if any file failed.
+
+    Each file is bounded (size, unpacked size, time, worker memory; 0 switches a bound off): a
+    file past one fails with the limit named, and the run goes on.
     """
-    from pipeline.discover import discover
+    from pipeline.discover import discover_all
     from pipeline.ingest import ingest as run_ingest
 
     try:
-        shown_url = make_url(db_url).render_as_string(hide_password=True)
+        url = make_url(db_url)
+        shown_url = url.render_as_string(hide_password=True)
     except SQLAlchemyError as exc:
         raise click.BadParameter(str(exc), param_hint="--db") from exc
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        raise click.BadParameter(
+            "an in-memory SQLite database would be thrown away when kaohe exits; "
+            "give a file, e.g. --db sqlite:///kaohe.db",
+            param_hint="--db",
+        )
     if executor == "dask":
         try:
             import dask.distributed  # noqa: F401
         except ImportError as exc:
             raise click.ClickException("the dask executor needs dask.distributed: pip install 'kaohe[dask]'") from exc
-    sources = discover(directory)
+    discovery = discover_all(directory)
+    sources = discovery.files
     click.echo(f"Ingesting {len(sources)} files from {directory} into {shown_url}")
     try:
         report = run_ingest(
@@ -95,6 +112,8 @@ def ingest(
             prune=prune,
             executor="dask" if executor == "dask" else "local",
             scheduler=scheduler,
+            limits=limits,
+            unreadable=discovery.unreadable,
         )
     except (SQLAlchemyError, ImportError) as exc:
         # The database cannot be opened or created at all (bad URL, missing driver, no access).
@@ -195,6 +214,15 @@ def extract(file: Path, as_json: bool) -> None:
         click.echo(extraction_to_json(extraction))
     else:
         _print_extraction(Console(), file, extraction)
+
+
+def _safe_streams() -> None:
+    # A file name that is not valid UTF-8 must not end a run with UnicodeEncodeError when printed.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
 
 
 def _register_commands() -> None:

@@ -140,26 +140,39 @@ def _flatten(grid: list[SlotRow]) -> list[str]:
     return out
 
 
+def _grid_width(tbl: etree._Element, rows: list[etree._Element]) -> int:
+    """The widest a row of ``tbl`` may be: its declared grid (``w:tblGrid``), or its most cells
+    in one row where a table declares fewer (Word opens those too). Spans and skipped positions
+    are clamped to it, so that one ``w:gridSpan w:val="999999"`` cannot make a million columns."""
+    grid = tbl.find(f"{_W}tblGrid")
+    declared = len(grid.findall(f"{_W}gridCol")) if grid is not None else 0
+    most_cells = max((sum(1 for tc in _children(tr) if tc.tag == _TC) for tr in rows), default=0)
+    return max(declared, most_cells, 1)
+
+
 def table_grid(tbl: etree._Element) -> list[SlotRow]:
     """The slot grid of a ``w:tbl``: merged positions share the origin cell's Slot."""
     grid: list[SlotRow] = []
-    for tr in _children(tbl):
-        if tr.tag != _TR:
-            continue
+    rows = [tr for tr in _children(tbl) if tr.tag == _TR]
+    width = _grid_width(tbl, rows)
+    for tr in rows:
         above = grid[-1] if grid else []
-        row: SlotRow = [Slot() for _ in range(_tr_count(tr, "gridBefore"))]
-        for tc in _children(tr):
-            if tc.tag == _TC:
-                _place_cell(tc, row, above)
-        row.extend(Slot() for _ in range(_tr_count(tr, "gridAfter")))
+        cells = [tc for tc in _children(tr) if tc.tag == _TC]
+        # Positions skipped before the first cell leave room for every cell of the row.
+        before = min(_tr_count(tr, "gridBefore"), max(0, width - len(cells)))
+        row: SlotRow = [Slot() for _ in range(before)]
+        for index, tc in enumerate(cells):
+            _place_cell(tc, row, above, room=width - len(row) - (len(cells) - index - 1))
+        row.extend(Slot() for _ in range(min(_tr_count(tr, "gridAfter"), max(0, width - len(row)))))
         grid.append(row)
     return grid
 
 
-def _place_cell(tc: etree._Element, row: SlotRow, above: SlotRow) -> None:
-    """Append the grid positions of one ``w:tc`` to ``row``."""
+def _place_cell(tc: etree._Element, row: SlotRow, above: SlotRow, room: int) -> None:
+    """Append the grid positions of one ``w:tc`` to ``row``: at most ``room`` of them (the grid's
+    width less the positions the row's later cells need), and at least one."""
     col = len(row)
-    span = max(1, _int(_tc_prop(tc, "gridSpan"), 1))
+    span = min(max(1, _int(_tc_prop(tc, "gridSpan"), 1)), max(1, room))
     text = cell_text(tc)
     slot: Slot | None = None
     if _is_continue(_tc_prop(tc, "vMerge", absent=None)) and col < len(above):

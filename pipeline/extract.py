@@ -8,6 +8,7 @@ from pathlib import Path
 from pipeline.build import build
 from pipeline.normalize import normalize
 from pipeline.parse import parse
+from schema.limits import DEFAULT_LIMITS, Limits
 from schema.records import Extraction
 
 
@@ -19,7 +20,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_file(path: Path, sha256: str | None = None) -> Extraction:
+def extract_file(path: Path, sha256: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Extraction:
     """Extract one file. Raises KaoheError subclasses naming the file and the reason."""
-    parsed = parse(path)
+    parsed = parse(path, limits)
     return build(normalize(parsed), sha256 or file_sha256(path))

@@ -18,6 +18,9 @@ from pipeline.discover import SourceFile, discover
 from pipeline.executors import ExecutorName, Job
 from pipeline.extract import file_sha256
 from pipeline.load import delete_documents, load, record_stat, source_path_of, stored_state
+from pipeline.parse import check_size
+from schema.errors import KaoheError
+from schema.limits import DEFAULT_LIMITS, Limits
 from schema.migrate import needs_upgrade, upgrade
 from schema.models import DocumentRow, create_engine_for
 
@@ -104,6 +107,8 @@ def ingest(
     prune: bool = False,
     executor: ExecutorName = "local",
     scheduler: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    unreadable: Sequence[tuple[Path, str]] = (),
 ) -> IngestReport:
     """Bring the database at ``db_url`` up to date with the files under ``root``.
 
@@ -122,7 +127,9 @@ def ingest(
     A file whose size and mtime equal the stored ones is skipped without being read; only a file
     whose stat changed is hashed (and skipped all the same when its hash did not change).
     ``executor`` "dask" runs the extraction on a Dask cluster (``scheduler`` address, or a local
-    cluster of ``workers`` processes) instead of a local process pool.
+    cluster of ``workers`` processes) instead of a local process pool. ``limits`` bound what one
+    file may cost (see :class:`schema.limits.Limits`); a file past one fails with the limit named.
+    ``unreadable`` (from :func:`pipeline.discover.discover_all`) are reported as failed.
     """
     if workers is None:
         workers = os.cpu_count() or 1
@@ -133,7 +140,7 @@ def ingest(
     loaded: list[str] = []
     details: list[LoadedDocument] = []
     skipped: list[str] = []
-    failed: list[tuple[str, str]] = []
+    failed: list[tuple[str, str]] = [(source_path_of(path), reason) for path, reason in unreadable]
     engine = create_engine_for(db_url)
     try:
         if needs_upgrade(engine):  # a new database, or one of an older schema (schema/migrations)
@@ -154,8 +161,9 @@ def ingest(
                     bar.advance(task)
                     continue
                 try:
+                    check_size(source.path, source.size, limits)  # not even hashed when too large
                     sha256 = file_sha256(source.path)
-                except OSError as exc:
+                except (OSError, KaoheError) as exc:
                     failed.append((key, failure_reason(exc)))
                     bar.advance(task)
                     continue
@@ -167,7 +175,7 @@ def ingest(
                     jobs.append((source, key, sha256))
 
             bar.update(task, description="extracting")
-            for (source, key, sha256), extraction, error in executors.run(jobs, workers, executor, scheduler):
+            for (source, key, sha256), extraction, error in executors.run(jobs, workers, executor, scheduler, limits):
                 if extraction is None:
                     failed.append((key, error or "extraction failed"))
                 else:

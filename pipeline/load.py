@@ -30,9 +30,20 @@ def source_path_of(path: Path) -> str:
     """
     absolute = Path(os.path.abspath(path))
     try:
-        return absolute.relative_to(Path.cwd()).as_posix()
+        key = absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return absolute.as_posix()
+        key = absolute.as_posix()
+    return printable_path(key)
+
+
+def printable_path(name: str) -> str:
+    """A file name that is not valid UTF-8 (Python holds its bytes as lone surrogates, which no
+    database or terminal accepts) with those bytes written as \\xNN: "报告\\xb1\\xa8.txt"."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +190,7 @@ def load(
         )
         document = DocumentRow(
             source_path=key,
-            file_name=path.name,
+            file_name=printable_path(path.name),
             sha256=sha256,
             size_bytes=size,
             mtime_ns=mtime_ns,

@@ -238,7 +238,7 @@ def test_failure_reason_is_one_line() -> None:
     assert failure_reason(ZeroDivisionError()) == "ZeroDivisionError"
 
 
-def _fake_extraction(path: Path, sha256: str) -> Extraction:
+def _fake_extraction(path: Path, sha256: str, limits: object = None) -> Extraction:
     return Extraction(
         document=DocumentInfo(source=str(path), sha256=sha256, format="text", title=path.stem),
         indicators=(Indicator(id=1, parent_id=None, level=1, name=f"{path.stem}指标", points=5.0),),
@@ -265,7 +265,7 @@ def test_any_exception_fails_only_that_file_and_keeps_its_rows(
     for name in ["a.txt", "b.txt", "c.txt"]:
         (folder / name).write_text(f"{name} v2\n", encoding="utf-8")
 
-    def flaky(path: Path, sha256: str) -> Extraction:
+    def flaky(path: Path, sha256: str, limits: object = None) -> Extraction:
         if path.name == "b.txt":
             raise KeyError("列")
         extraction = _fake_extraction(path, sha256)

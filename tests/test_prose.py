@@ -63,3 +63,14 @@ def test_printed_lines_are_reflowed_into_paragraphs() -> None:
     # Paragraphs of formats without printed lines (DOCX, text: no page) are kept as they are.
     unpaged = [Paragraph(text="甲乙"), Paragraph(text="丙丁")]
     assert reflow(unpaged) == unpaged
+
+
+def test_points_in_brackets_are_the_marks_not_part_of_the_name() -> None:
+    # "1. 成立领导小组（5分）": the brackets are the mark's (as in nanchang-kaohe-2023's "(3分)");
+    # the name ends before them and the text after the mark describes the item.
+    items = prose_items([
+        Paragraph(text="1. 成立领导小组（5分）"),
+        Paragraph(text="2、制定实施方案(5分),按时报送"),
+    ])
+    assert [(i.name, i.points, i.description) for i in items] == [
+        ("成立领导小组", 5, None), ("制定实施方案", 5, "按时报送")]

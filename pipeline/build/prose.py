@@ -15,8 +15,10 @@ from normalizers.text import fold_width
 from pipeline.build.tree import Draft
 from schema.records import Paragraph
 
+# The points may stand in brackets ("成立领导小组（5分）"): the brackets are the mark's, not the name's.
 _ITEM = re.compile(
-    rf"^\s*(?P<number>\d{{1,2}})\s*[、.．]\s*(?P<name>[^,，。;；:：\d]{{2,30}}?)\s*(?P<points>{NUMBER_PATTERN})\s*分"
+    rf"^\s*(?P<number>\d{{1,2}})\s*[、.．]\s*(?P<name>[^,，。;；:：\d]{{2,30}}?)\s*(?P<open>[(（])?\s*"
+    rf"(?P<points>{NUMBER_PATTERN})\s*分(?(open)\s*[)）])"
 )
 # A part: a name of words right after a clause boundary (or 其中), then its points. The name may
 # not end in a verb that makes the figure a rule's amount (扣0.5分, 加2分, 得满分).
