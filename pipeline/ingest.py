@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -17,7 +18,14 @@ from pipeline import executors
 from pipeline.discover import SourceFile, discover
 from pipeline.executors import ExecutorName, Job
 from pipeline.extract import file_sha256
-from pipeline.load import delete_documents, load, record_stat, source_path_of, stored_state
+from pipeline.load import (
+    delete_documents,
+    load,
+    record_stat,
+    retry_when_locked,
+    source_path_of,
+    stored_state,
+)
 from pipeline.parse import check_size
 from schema.errors import KaoheError
 from schema.limits import DEFAULT_LIMITS, Limits
@@ -117,8 +125,11 @@ def ingest(
     from the same directory each time. A file is skipped when its stored sha256 and extractor
     version equal the current ones; the rest are extracted in ``workers`` processes (default: one
     per CPU; 1 extracts in this process) and loaded by this process, one transaction per file,
-    replacing that file's earlier rows. A file that fails for any reason is reported with a
-    one-line reason and its stored rows, if any, are left as they were; the run goes on.
+    replacing that file's earlier rows (tried again while SQLite reports the database locked, see
+    :func:`pipeline.load.retry_when_locked`). The schema is created or upgraded first, under a lock,
+    so runs started together wait for each other (see :mod:`schema.migrate`). A file that fails
+    for any reason is reported with a one-line reason and its stored rows, if any, are left as
+    they were; the run goes on.
     Stored documents under ``root`` whose files no longer exist are reported as ``gone`` and
     kept, or with ``prune`` deleted (with all their rows, in one transaction) and reported as
     ``pruned`` too (see :func:`gone_documents`). ``sources`` may pass the files already
@@ -168,7 +179,7 @@ def ingest(
                     bar.advance(task)
                     continue
                 if current and stored is not None and stored.sha256 == sha256:
-                    record_stat(session, key, source.size, source.mtime_ns)
+                    retry_when_locked(partial(record_stat, session, key, source.size, source.mtime_ns))
                     skipped.append(key)
                     bar.advance(task)
                 else:
@@ -180,7 +191,7 @@ def ingest(
                     failed.append((key, error or "extraction failed"))
                 else:
                     try:
-                        load(session, source, extraction, sha256)
+                        retry_when_locked(partial(load, session, source, extraction, sha256))
                     except Exception as exc:
                         failed.append((key, failure_reason(exc)))
                     else:
@@ -191,7 +202,7 @@ def ingest(
 
             gone = gone_documents(session, root, files)
             if prune and gone:
-                delete_documents(session, gone)
+                retry_when_locked(partial(delete_documents, session, gone))
     finally:
         engine.dispose()
     return IngestReport(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Sequence
+import random
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kaohe import EXTRACTOR_VERSION
@@ -18,6 +23,12 @@ from schema.models import CheckRow, ClauseRow, DocumentRow, FactRow, IndicatorRo
 from schema.records import Extraction, Indicator
 
 PATH_SEPARATOR = " / "
+T = TypeVar("T")
+# A transaction that finds the SQLite database locked beyond its busy timeout, or whose snapshot
+# another writer outdated (WAL: "database is locked" at once), is tried again this many times in
+# all, after growing pauses (about 0.1, 0.2, 0.4 ... s, at most 2 s).
+LOCKED_ATTEMPTS = 6
+_LOCKED_MESSAGES = ("database is locked", "database table is locked")
 
 
 def source_path_of(path: Path) -> str:
@@ -56,6 +67,25 @@ class StoredFile:
     mtime_ns: int | None = None
 
 
+def is_database_locked(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (another connection holds the write lock)."""
+    return isinstance(exc, OperationalError) and any(m in str(exc.orig) for m in _LOCKED_MESSAGES)
+
+
+def retry_when_locked(operation: Callable[[], T], attempts: int = LOCKED_ATTEMPTS) -> T:
+    """Run ``operation`` (one transaction that rolls itself back on error) and return its result,
+    running it again while it fails with "database is locked", at most ``attempts`` times in all."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return operation()
+        except OperationalError as exc:
+            if attempt == attempts or not is_database_locked(exc):
+                raise
+            # Jitter, so that writers that collided do not collide again.
+            time.sleep(min(2.0, 0.1 * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
 def stored_state(session: Session) -> dict[str, StoredFile]:
     """Map every stored ``source_path`` to what is stored of its file."""
     rows = session.execute(
@@ -73,13 +103,17 @@ def stored_state(session: Session) -> dict[str, StoredFile]:
 def record_stat(session: Session, source_path: str, size: int, mtime_ns: int) -> None:
     """Note a new size and mtime for a file whose content (hash) is unchanged: it was touched or
     copied, and the next run should skip it on its stat alone. Commits."""
-    session.execute(
-        update(DocumentRow)
-        .where(DocumentRow.source_path == source_path)
-        .values(size_bytes=size, mtime_ns=mtime_ns)
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
+    try:
+        session.execute(
+            update(DocumentRow)
+            .where(DocumentRow.source_path == source_path)
+            .values(size_bytes=size, mtime_ns=mtime_ns)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def delete_documents(session: Session, source_paths: Sequence[str]) -> int:
@@ -149,6 +183,26 @@ def _check_clauses(key: str, extraction: Extraction) -> None:
             )
 
 
+# First half of the two-part PostgreSQL advisory lock on a source_path (see _lock_source_path);
+# the two-part form has a key space of its own, apart from schema.migrate.SCHEMA_LOCK_KEY.
+_SOURCE_PATH_LOCK_SPACE = 0x6B616F68
+
+
+def _lock_source_path(session: Session, key: str) -> None:
+    """On PostgreSQL, make a concurrent load of the same ``key`` wait for this transaction.
+
+    Without it both would insert the key and the second fail on documents.source_path's unique
+    constraint; with it the second's DELETE sees (and replaces) the first's committed row.
+    SQLite needs nothing: it has one writer at a time.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "big", signed=True)
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": _SOURCE_PATH_LOCK_SPACE, "key": digest}
+    )
+
+
 def _as_utc(moment: datetime) -> datetime:
     # Naive means UTC (PostgreSQL would read it in the session's time zone); SQLite keeps the
     # wall-clock time and drops the zone, so an aware time is converted to UTC first.
@@ -183,6 +237,7 @@ def load(
     parent_ids = {ind.parent_id for ind in extraction.indicators if ind.parent_id is not None}
     info = extraction.document
     try:
+        _lock_source_path(session, key)
         session.execute(
             delete(DocumentRow)
             .where(DocumentRow.source_path == key)

@@ -8,12 +8,22 @@ A database written before kaohe had migrations (its tables made by ``Base.metada
 see :func:`schema.models.init_db`) has tables but no ``alembic_version``. :func:`upgrade`
 recognises which revision its tables are (:func:`legacy_revision`), records that revision
 ("stamps" it), adds what that revision has that ``create_all`` does not make (the views), and then
-upgrades as usual. The configuration is built in code (:func:`alembic_config`): no alembic.ini is
-needed, so this works from a pip-installed kaohe.
+upgrades as usual.
+
+Creating or upgrading the schema is one transaction under a lock, so a process killed on the way
+leaves either the old schema or the new one, and concurrent runs wait for each other: SQLite runs
+the migrations in a ``BEGIN EXCLUSIVE`` transaction (its DDL is transactional), PostgreSQL in the
+transaction that holds the advisory lock :data:`SCHEMA_LOCK_KEY`. A database that an older kaohe
+left half-created (kaohe tables but no migration history) is refused by :func:`upgrade` unless
+``repair`` is set, as by ``kaohe db upgrade`` (see :func:`_repair`).
+
+The configuration is built in code (:func:`alembic_config`): no alembic.ini is needed, so this
+works from a pip-installed kaohe.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -21,12 +31,18 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from schema.models import create_engine_for
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
+# Key of the PostgreSQL advisory lock a kaohe process holds while it creates or upgrades the schema
+# (any constant that other applications on the database are unlikely to use: "kaohe" in ASCII).
+SCHEMA_LOCK_KEY = 0x6B616F6865
+# Views of the migrations, and tables with their dependents first: the order to drop them in.
+_VIEWS = ("reconciliation_warnings", "clause_flat", "indicator_flat")
+_DROP_ORDER = ("checks", "warnings", "facts", "clauses", "indicators", "documents")
 
 # The tables (and their columns) of each schema that a database made before migrations can have:
 # create_all of the models as they were at 0001_initial, and as they were at 0002_checks_views
@@ -102,20 +118,39 @@ def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _legacy(connection: Connection) -> str | None:
+def _kaohe_columns(connection: Connection) -> dict[str, frozenset[str]]:
+    """The kaohe tables present in the database, with their column names."""
     inspector = inspect(connection)
     present = set(inspector.get_table_names()) & _KAOHE_TABLES
-    if not present:
-        return None
-    columns = {table: frozenset(col["name"] for col in inspector.get_columns(table)) for table in present}
-    for revision, schema in _LEGACY_SCHEMAS.items():
-        if columns == schema:
-            return revision
-    found = "; ".join(f"{table}({', '.join(sorted(cols))})" for table, cols in sorted(columns.items()))
-    raise MigrationError(
+    return {table: frozenset(col["name"] for col in inspector.get_columns(table)) for table in present}
+
+
+def _matching_revision(columns: dict[str, frozenset[str]]) -> str | None:
+    return next((revision for revision, schema in _LEGACY_SCHEMAS.items() if columns == schema), None)
+
+
+def _describe(columns: dict[str, frozenset[str]]) -> str:
+    return "; ".join(f"{table}({', '.join(sorted(cols))})" for table, cols in sorted(columns.items()))
+
+
+def _no_history(columns: dict[str, frozenset[str]]) -> str:
+    return (
         "the database has kaohe tables but no migration history (alembic_version), and its tables match "
-        f"no known schema ({', '.join(_LEGACY_SCHEMAS)}): {found}"
+        f"no known schema ({', '.join(_LEGACY_SCHEMAS)}): {_describe(columns)}"
     )
+
+
+def _legacy(connection: Connection) -> str | None:
+    columns = _kaohe_columns(connection)
+    if not columns:
+        return None
+    revision = _matching_revision(columns)
+    if revision is None:
+        raise MigrationError(
+            f"{_no_history(columns)}; if an interrupted run left it half-created, "
+            "run `kaohe db upgrade` to repair it"
+        )
+    return revision
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -157,27 +192,37 @@ def _stamp_legacy(connection: Connection, config: Config, revision: str) -> None
     context.stamp(script, revision)
 
 
-def upgrade(url_or_engine: str | Engine) -> None:
+@dataclass(frozen=True, slots=True)
+class UpgradeOutcome:
+    """What :func:`upgrade` found and did, as seen under the schema lock."""
+
+    before: str | None  # revision recorded before (None: empty, pre-migration or half-created)
+    after: str
+    stamped: str | None = None  # the revision a pre-migration database's tables matched
+    repaired: str | None = None  # what was wrong with a half-created database that was rebuilt
+
+
+def upgrade(url_or_engine: str | Engine, *, repair: bool = False) -> UpgradeOutcome:
     """Upgrade the database to the newest revision; nothing happens when it is there already.
 
     Takes an SQLAlchemy URL (an engine is made with :func:`schema.models.create_engine_for` and
     disposed of) or an engine. An empty database gets every table; a database made before
-    migrations is stamped with the revision its tables match first (see module docstring). On
-    PostgreSQL the whole upgrade is one transaction; on SQLite each statement commits as it runs.
-    Raises :class:`MigrationError` when the database is at a revision this kaohe does not know
-    (written by a newer kaohe) or its tables match no known schema.
+    migrations is stamped with the revision its tables match first (see module docstring). The
+    whole upgrade is one transaction, under a lock that other kaohe processes wait for; what is
+    to be done is decided once the lock is held. A half-created database (see :func:`_repair`)
+    is rebuilt with ``repair``, else refused. Raises :class:`MigrationError` when the database is
+    at a revision this kaohe does not know (written by a newer kaohe) or cannot be brought to head.
     """
     if isinstance(url_or_engine, Engine):
-        _upgrade(url_or_engine)
-        return
+        return _upgrade(url_or_engine, repair)
     engine = create_engine_for(url_or_engine)
     try:
-        _upgrade(engine)
+        return _upgrade(engine, repair)
     finally:
         engine.dispose()
 
 
-def _upgrade(engine: Engine) -> None:
+def _upgrade(engine: Engine, repair: bool) -> UpgradeOutcome:
     with engine.connect() as connection:
         # SQLite alters a table by copying it and dropping the old one; with foreign keys enforced
         # that DROP would cascade to every child row. The pragma only works outside a transaction.
@@ -187,28 +232,102 @@ def _upgrade(engine: Engine) -> None:
             connection.commit()
         try:
             with connection.begin():
-                _upgrade_on(connection, engine)
+                _lock_schema(connection)
+                return _upgrade_on(connection, engine, repair)
         finally:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
 
 
-def _upgrade_on(connection: Connection, engine: Engine) -> None:
+def _lock_schema(connection: Connection) -> None:
+    """Take the lock that serialises schema changes, for the rest of the transaction."""
+    if connection.dialect.name == "sqlite":
+        # pysqlite has not begun a transaction yet (it only does before DML): begin it ourselves,
+        # holding the write lock from the start. Other writers wait (busy timeout); WAL readers
+        # go on seeing the schema as it was until the commit.
+        connection.exec_driver_sql("BEGIN EXCLUSIVE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+
+
+def _upgrade_on(connection: Connection, engine: Engine, repair: bool) -> UpgradeOutcome:
     head = head_revision()
     known = set(known_revisions())
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     current = _current(connection)
     if current == head:
-        return
+        return UpgradeOutcome(before=current, after=head)
     if current is not None and current not in known:
         raise MigrationError(
             f"the database is at revision {current}, which this kaohe does not know "
             f"(it knows {', '.join(sorted(known))}); it was probably written by a newer kaohe"
         )
+    stamped = repaired = None
     if current is None:
-        legacy = _legacy(connection)
-        if legacy is not None:
-            _stamp_legacy(connection, config, legacy)
+        columns = _kaohe_columns(connection)
+        interrupted = _interrupted(connection, columns)
+        if interrupted is not None:
+            if not repair:
+                raise MigrationError(f"{interrupted}; run `kaohe db upgrade` to repair it")
+            repaired = _repair(connection, columns, interrupted)
+        elif columns:
+            stamped = _legacy(connection)
+            if stamped is not None:
+                _stamp_legacy(connection, config, stamped)
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+    return UpgradeOutcome(before=current, after=head, stamped=stamped, repaired=repaired)
+
+
+def _has_rows(connection: Connection, tables: frozenset[str] | set[str]) -> bool:
+    return any(connection.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() for table in sorted(tables))
+
+
+def _interrupted(connection: Connection, columns: dict[str, frozenset[str]]) -> str | None:
+    """Why a database without a migration history is half-created, or None when it is not.
+
+    Half-created: an older kaohe, whose schema creation committed statement by statement, was
+    stopped on the way — an empty ``alembic_version`` table beside empty kaohe tables, or kaohe
+    tables that match no known schema.
+    """
+    if not columns:
+        return None
+    if _matching_revision(columns) is None:
+        return _no_history(columns)
+    if "alembic_version" in inspect(connection).get_table_names() and not _has_rows(connection, set(columns)):
+        return (
+            "the database has empty kaohe tables and an empty migration history: its schema creation "
+            "was interrupted"
+        )
+    return None
+
+
+def _repair(connection: Connection, columns: dict[str, frozenset[str]], problem: str) -> str:
+    """Rebuild a half-created database: drop its kaohe tables so the migrations create them afresh.
+
+    Only when they hold no rows and each is a table some kaohe schema had (not someone else's
+    table of the same name); tables with data that match a known schema never get here, they are
+    stamped (see :func:`_upgrade_on`). Returns what was wrong and what was done; raises
+    :class:`MigrationError` when it cannot repair.
+    """
+    if _has_rows(connection, set(columns)):
+        raise MigrationError(
+            f"{problem}; its tables hold data, so kaohe leaves them alone: "
+            "move the data to a new database (or drop these tables) and run `kaohe db upgrade` again"
+        )
+    foreign = sorted(
+        table
+        for table, cols in columns.items()
+        if all(schema.get(table) != cols for schema in _LEGACY_SCHEMAS.values())
+    )
+    if foreign:
+        raise MigrationError(
+            f"{problem}; table(s) {', '.join(foreign)} are not kaohe's: "
+            "drop them or use another database, then run `kaohe db upgrade` again"
+        )
+    for view in _VIEWS:
+        connection.exec_driver_sql(f"DROP VIEW IF EXISTS {view}")
+    for table in (*_DROP_ORDER, "alembic_version"):
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    return f"{problem}; it held no data: dropped its tables and created them afresh"

@@ -406,6 +406,67 @@ def test_unrecognised_tables_are_refused(url: str, engine: Engine) -> None:
     assert f"database {_shown(url)}: MigrationError: the database has kaohe tables but no migration history" in output
 
 
+def _half_create(url: str, engine: Engine) -> None:
+    """What an older kaohe killed during schema creation left: alembic_version (empty) and some tables."""
+    command.upgrade(alembic_config(url), "0001_initial")
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM alembic_version"))
+        conn.execute(text("DROP TABLE warnings"))
+        conn.execute(text("DROP TABLE facts"))
+
+
+def test_ingest_refuses_a_half_created_database_and_db_upgrade_rebuilds_it(
+    url: str, engine: Engine, corpus_copy: Path
+) -> None:
+    _half_create(url, engine)
+    with pytest.raises(MigrationError, match=r"no migration history.*run `kaohe db upgrade` to repair it"):
+        ingest(corpus_copy, url, workers=1, progress=False)
+    exit_code, output = _invoke("ingest", str(corpus_copy), "--db", url, "--no-progress", "--workers", "1")
+    assert exit_code == 1
+    error = output.splitlines()[-1]
+    assert error.startswith(f"Error: database {_shown(url)}: MigrationError:")
+    assert error.endswith("run `kaohe db upgrade` to repair it")
+
+    exit_code, output = _invoke("db", "upgrade", "--db", url)
+
+    assert exit_code == 0, output
+    repaired, upgraded = output.splitlines()
+    assert repaired.startswith(f"{_shown(url)}: the database has kaohe tables but no migration history")
+    assert "clauses(" in repaired and "warnings(" not in repaired  # names what it found
+    assert repaired.endswith("; it held no data: dropped its tables and created them afresh")
+    assert upgraded == f"upgraded {_shown(url)} from an empty database to {HEAD}"
+    assert current_revision(engine) == HEAD
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    assert ingest(corpus_copy, url, workers=1, progress=False).ok
+
+
+def test_db_upgrade_rebuilds_empty_tables_of_an_interrupted_creation(url: str, engine: Engine) -> None:
+    # Every 0001 table made but the run stopped before recording the revision.
+    command.upgrade(alembic_config(url), "0001_initial")
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM alembic_version"))
+    with pytest.raises(MigrationError, match="schema creation was interrupted; run `kaohe db upgrade`"):
+        upgrade(engine)
+    exit_code, output = _invoke("db", "upgrade", "--db", url)
+    assert exit_code == 0, output
+    assert "its schema creation was interrupted; it held no data: dropped its tables" in output
+    assert current_revision(engine) == HEAD
+
+
+def test_db_upgrade_leaves_a_half_created_database_with_data_alone(url: str, engine: Engine) -> None:
+    _half_create(url, engine)
+    columns = "id, source_path, file_name, sha256, size_bytes, format, extractor_version, script, " \
+        "indicator_count, warning_count, loaded_at"
+    values = "1, 'a.txt', 'a.txt', 'x', 1, 'text', '1', 'hans', 0, 0, '2024-01-01 00:00:00'"
+    with engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO documents ({columns}) VALUES ({values})"))
+    exit_code, output = _invoke("db", "upgrade", "--db", url)
+    assert exit_code == 1
+    assert "its tables hold data, so kaohe leaves them alone: move the data to a new database" in output
+    assert _rows(engine, "SELECT source_path FROM documents") == [("a.txt",)]
+
+
 def test_unknown_revision_is_refused(url: str, engine: Engine) -> None:
     upgrade(engine)
     with engine.begin() as conn:

@@ -6,9 +6,12 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -246,6 +249,65 @@ def test_query_sql_error(db_url: str) -> None:
     result = run("query", "SELECT * FROM no_such_table", "--db", db_url)
     assert result.exit_code == 1
     assert "no such table: no_such_table" in result.output
+
+
+COMMENTED = "-- top items\nSELECT COUNT(*) AS n FROM documents"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("query", COMMENTED, "--db", "{db}", "--format", "csv"),
+        ("query", "--db", "{db}", COMMENTED, "--format", "csv"),
+        ("query", "--format", "csv", "--db", "{db}", COMMENTED),
+        ("query", "--db", "{db}", "--format", "csv", "--", COMMENTED),
+        ("query", "--db={db}", "--format=csv", "-- c\n-- d\nSELECT COUNT(*) AS n FROM documents"),
+    ],
+)
+def test_query_sql_may_open_with_a_comment(db_url: str, args: tuple[str, ...]) -> None:
+    argv = [arg.replace("{db}", db_url) for arg in args]
+    result = run(*argv)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["n", "2"]
+
+
+def test_query_reads_the_sql_from_stdin(db_url: str) -> None:
+    result = CliRunner().invoke(main, ["query", "-", "--db", db_url, "--format", "csv"], input=COMMENTED + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["n", "2"]
+
+
+def test_query_still_reports_unknown_options(db_url: str) -> None:
+    result = run("query", "SELECT 1", "--fromat", "csv", "--db", db_url)
+    assert result.exit_code == 2
+    assert "No such option '--fromat'" in result.output
+    # A URL that opens with "-" and has spaces stays the value of --db, not the SQL.
+    result = run("query", "SELECT 1", "--db", "- not a url")
+    assert result.exit_code == 1 and "not a database URL" in result.output
+
+
+def test_query_commented_sql_through_the_installed_entry_point(db_url: str) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    completed = subprocess.run(
+        [sys.executable, "-m", "kaohe", "query", COMMENTED, "--db", db_url, "--format", "csv"],
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines() == ["n", "2"]
+
+
+def test_query_reads_a_wal_database_without_changing_it(db_file: Path, db_url: str) -> None:
+    # Ingest leaves the file in WAL mode; the read-only connection opens it all the same.
+    assert sqlite_rows(db_file, "PRAGMA journal_mode") == [("wal",)]
+    before = sha256(db_file)
+    result = run("query", "PRAGMA journal_mode", "--db", db_url, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["journal_mode", "wal"]
+    assert run("query", "PRAGMA journal_mode=DELETE", "--db", db_url).exit_code == 1
+    assert sha256(db_file) == before
 
 
 # --------------------------------------------------------------------------------------------

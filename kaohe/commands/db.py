@@ -58,19 +58,23 @@ def command() -> None:
 @command.command(name="upgrade")
 @db_option
 def upgrade_command(db_url: str) -> None:
-    """Upgrade the database to the newest schema (creating the tables if it has none)."""
-    from schema.migrate import current_revision, legacy_revision, upgrade
+    """Upgrade the database to the newest schema (creating the tables if it has none).
+
+    A database an interrupted run of an older kaohe left half-created (kaohe tables, no migration
+    history) is repaired: rebuilt when it holds no data, else refused with what to do.
+    """
+    from schema.migrate import upgrade
 
     shown = _shown(db_url)
     with _engine(db_url, shown) as engine:
-        before = current_revision(engine)
-        legacy = legacy_revision(engine) if before is None else None
-        upgrade(engine)
-        after = current_revision(engine)
-    if legacy is not None:
-        added = " and created its views" if legacy in ("0002_checks_views", "0005_format_comment") else ""
-        click.echo(f"{shown}: tables made before migrations match {legacy}; stamped it{added}")
-        before = legacy
+        outcome = upgrade(engine, repair=True)
+    before, after = outcome.before, outcome.after
+    if outcome.repaired is not None:
+        click.echo(f"{shown}: {outcome.repaired}")
+    if outcome.stamped is not None:
+        added = " and created its views" if outcome.stamped in ("0002_checks_views", "0005_format_comment") else ""
+        click.echo(f"{shown}: tables made before migrations match {outcome.stamped}; stamped it{added}")
+        before = outcome.stamped
     if before == after:
         click.echo(f"{shown} already at {after}")
     elif before is None:
