@@ -46,11 +46,14 @@ class Line:
 
 @dataclass
 class Segment:
-    """The part of a table found on one page: a slot grid (merged cells share one Slot)."""
+    """The part of a table found on one page: a slot grid (merged cells share one Slot).
+    ``edges`` are its column boundaries left to right (``ncols + 1`` of them, page units), when
+    the reader knows them."""
 
     rows: list[SlotRow]
     top: float
     ncols: int
+    edges: tuple[float, ...] = ()
 
 
 @dataclass
@@ -72,6 +75,7 @@ class _TableBuild:
     page: int
     ncols: int
     row_pages: list[int] = field(default_factory=list)
+    edges: tuple[float, ...] = ()
 
 
 
@@ -91,7 +95,7 @@ def assemble(pages: list[PageContent]) -> tuple[Block, ...]:
                 _extend(open_table, item, page.number)
                 last_table = open_table
             else:
-                last_table = _TableBuild(rows=item.rows, page=page.number, ncols=item.ncols)
+                last_table = _TableBuild(rows=item.rows, page=page.number, ncols=item.ncols, edges=item.edges)
                 last_table.row_pages = [page.number] * len(item.rows)
                 out.append(last_table)
             open_table = None  # only the page's first table may continue the previous one
@@ -131,18 +135,67 @@ def _ends_page(page: PageContent, marginal: list[bool]) -> bool:
 
 
 def _continues(segment: Segment, page: PageContent, table: _TableBuild) -> bool:
-    return segment.top <= page.height * _NEAR_TOP and segment.ncols == table.ncols
+    if segment.top > page.height * _NEAR_TOP:
+        return False
+    if segment.ncols == table.ncols:
+        return True
+    # A grid that splits some columns of the other into sub-columns (a header merged over two
+    # columns on the first page, rows that fill both on the next): the same table, once both
+    # are laid on the finer grid.
+    return _subdivision(table.edges, segment.edges) is not None or _subdivision(segment.edges, table.edges) is not None
+
+
+def _subdivision(coarse: tuple[float, ...], fine: tuple[float, ...]) -> list[int] | None:
+    """For each column of the ``fine`` grid, the column of the ``coarse`` grid it lies in — when
+    every coarse boundary is a fine one (within a small tolerance) and the grids span the same
+    width; else None."""
+    if len(coarse) < 2 or len(fine) <= len(coarse):
+        return None
+    tolerance = max(2.0, (coarse[-1] - coarse[0]) * 0.01)
+    positions: list[int] = []
+    for edge in coarse:
+        nearest = min(range(len(fine)), key=lambda i: abs(fine[i] - edge))
+        if abs(fine[nearest] - edge) > tolerance:
+            return None
+        positions.append(nearest)
+    if positions[0] != 0 or positions[-1] != len(fine) - 1 or positions != sorted(set(positions)):
+        return None
+    owner: list[int] = []
+    for column in range(len(coarse) - 1):
+        owner.extend([column] * (positions[column + 1] - positions[column]))
+    return owner
+
+
+def _refine(rows: list[SlotRow], owner: list[int]) -> list[SlotRow]:
+    """Rows laid on a finer grid: a cell covers every sub-column of its column (the same Slot,
+    so it reads as merged across them)."""
+    return [[row[column] for column in owner] if len(row) == max(owner) + 1 else row for row in rows]
+
+
+def _align_grids(table: _TableBuild, segment: Segment) -> Segment:
+    """Lay the table and its continuation on the same grid (the finer of the two)."""
+    if segment.ncols == table.ncols:
+        return segment
+    owner = _subdivision(table.edges, segment.edges)
+    if owner is not None:
+        table.rows = _refine(table.rows, owner)
+        table.ncols, table.edges = segment.ncols, segment.edges
+        return segment
+    owner = _subdivision(segment.edges, table.edges)
+    assert owner is not None  # _continues checked it
+    return Segment(rows=_refine(segment.rows, owner), top=segment.top, ncols=table.ncols, edges=table.edges)
 
 
 def _extend(table: _TableBuild, segment: Segment, page_number: int) -> None:
     """Append a continuation segment to a table started on an earlier page."""
+    segment = _align_grids(table, segment)
     rows = segment.rows
     if rows and len(table.rows) > 1 and row_texts(rows[0]) == row_texts(table.rows[0]):
         rows = rows[1:]  # repeated header row
     if rows and table.rows:
         previous = table.rows[-1]
         before = table.rows[-2] if len(table.rows) > 1 else None
-        if _is_broken_row(rows[0], previous, before):
+        if _is_broken_row(rows[0], previous, before, _sentence_columns(table.rows[:-1])):
             _join_row(rows[0], previous, rows)
             rows = rows[1:]
         else:
@@ -152,14 +205,41 @@ def _extend(table: _TableBuild, segment: Segment, page_number: int) -> None:
     table.row_pages.extend([page_number] * len(rows))
 
 
-def _is_broken_row(row: SlotRow, previous: SlotRow, before: SlotRow | None = None) -> bool:
+# A cell's text ends as a sentence does, or with its points mark: "…和规范。（2分）".
+_SENTENCE_END = re.compile(r"(?:[。；;！!？?]|分\s*[)）])\s*$")
+
+
+def _sentence_columns(rows: list[SlotRow]) -> set[int]:
+    """Columns whose cells are written as sentences: most of their own texts end in "。" (or ；！？).
+    A cell of such a column that does not is cut off — by a page end, when it is a page's last row."""
+    ended: dict[int, list[bool]] = {}
+    seen: set[int] = set()
+    for row in rows:
+        for c, slot in enumerate(row):
+            text = slot.text.strip()
+            if id(slot) in seen or len(text) < 4:
+                continue
+            seen.add(id(slot))
+            ended.setdefault(c, []).append(bool(_SENTENCE_END.search(text)))
+    return {c for c, flags in ended.items() if len(flags) >= 3 and sum(flags) >= 0.7 * len(flags)}
+
+
+def _is_broken_row(
+    row: SlotRow,
+    previous: SlotRow,
+    before: SlotRow | None = None,
+    sentence_columns: set[int] | frozenset[int] = frozenset(),
+) -> bool:
     """Is this first row of a continuation the rest of ``previous``, cut by the page end?
 
     Yes when it carries text, has no number of its own (no points cell, no item number) and at
     least one fragment sits under a cell of ``previous`` that has text, which it continues. (Not
     every fragment: a short vertically centred cell may fall wholly on the second page.) A row
     that fills every column ``previous`` fills with a cell of its own (not one merged down from
-    ``before``) is a complete new row: a page end cuts the long cells of a row, never all of them.
+    ``before``) is a complete new row: a page end cuts the long cells of a row, not all of them —
+    unless the cells of two or more columns written as sentences (``sentence_columns``) stop
+    short of their sentence end in ``previous``: Word and LibreOffice cut every cell of a row
+    that runs over the page end at the same line.
     """
     texts = [slot.text.strip() for slot in unique_slots(row)]
     if not any(texts):
@@ -172,7 +252,11 @@ def _is_broken_row(row: SlotRow, previous: SlotRow, before: SlotRow | None = Non
         if slot.text.strip() and (before is None or c >= len(before) or before[c] is not slot)
     }
     filled = {c for c, slot in enumerate(row) if slot.text.strip()}
-    if len(own) >= 2 and own <= filled:
+    written = own & sentence_columns
+    cut = {c for c in written if not _SENTENCE_END.search(previous[c].text.strip())}
+    if written and not cut and len(written & filled) >= 2:
+        return False  # every sentence of the row above is whole: this row is a row of its own
+    if len(own) >= 2 and own <= filled and len(cut) < 2:
         return False
     return any(slot.text.strip() and c < len(previous) and previous[c].text.strip() for c, slot in enumerate(row))
 

@@ -158,7 +158,7 @@ def _segment(table: Any, chars: list[dict[str, Any]], mids: list[float]) -> Segm
     xs = sorted({cell[0] for cell in table.cells})
     tops = [row.bbox[1] for row in rows]
     resolved = _resolve_merges(grid, xs, tops, table.cells, origin)
-    return Segment(rows=resolved, top=table.bbox[1], ncols=len(xs))
+    return Segment(rows=resolved, top=table.bbox[1], ncols=len(xs), edges=(*xs, table.bbox[2]))
 
 
 def _cell_text(bbox: Sequence[float], chars: list[dict[str, Any]], mids: list[float]) -> str:

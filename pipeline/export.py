@@ -316,7 +316,7 @@ def _refused_by_database(exc: BaseException) -> bool:
 
 
 @contextmanager
-def _read_transaction(engine: Engine) -> Iterator[Connection]:
+def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A connection in a transaction that is read-only and always rolled back."""
     try:
         connection = engine.connect()
@@ -375,7 +375,7 @@ def run_query(db_url: str, sql: str) -> QueryResult:
     engine = open_read_only(db_url)
     driver_error: type[BaseException] = getattr(engine.dialect.dbapi, "Error", DBAPIError)
     try:
-        with _read_transaction(engine) as connection:
+        with read_transaction(engine) as connection:
             return _execute(connection, statement)
     except (DBAPIError, driver_error) as exc:
         if _refused_by_database(exc):
@@ -533,7 +533,7 @@ def read_tables(db_url: str) -> tuple[list[TableData], list[str]]:
     """
     engine = open_read_only(db_url)
     try:
-        with _read_transaction(engine) as connection:
+        with read_transaction(engine) as connection:
             present = set(inspect(connection).get_table_names())
             if "documents" not in present:
                 raise DatabaseUnavailable(

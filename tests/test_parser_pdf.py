@@ -220,6 +220,46 @@ def test_different_column_count_is_not_joined() -> None:
     assert len([b for b in assemble(pages) if isinstance(b, Table)]) == 2
 
 
+def _edged(texts: list[list[str]], edges: tuple[float, ...], top: float = 72.0) -> Segment:
+    return Segment(rows=[[Slot(t) for t in row] for row in texts], top=top, ncols=len(edges) - 1, edges=edges)
+
+
+def test_a_continuation_that_splits_a_column_into_sub_columns_is_joined_on_the_finer_grid() -> None:
+    # shicheng-hezhang-kaohe-2018.pdf (LibreOffice): 考核项目 spans two grid columns; page 1's rows
+    # never fill both, so its table has 6 columns, page 2's (部门 | 单位) has 7.
+    first = _edged([["序号", "考核项目", "分值"], ["1", "组织领导", "8"]], (50, 80, 200, 250), top=100)
+    second = _edged([["1", "重点考核部门", "县委农工部", "60"]], (50, 80, 140, 200, 250.5))
+    [table] = [b for b in assemble([_page(1, first), _page(2, second)]) if isinstance(b, Table)]
+    rows = [[(c.text, c.spanned) for c in row] for row in table.rows]
+    assert rows == [
+        [("序号", False), ("考核项目", False), ("考核项目", True), ("分值", False)],
+        [("1", False), ("组织领导", False), ("组织领导", True), ("8", False)],
+        [("1", False), ("重点考核部门", False), ("县委农工部", False), ("60", False)],
+    ]
+    # Grids whose boundaries do not line up are two tables.
+    other = _edged([["1", "甲", "乙", "60"]], (50, 100, 160, 200, 250))
+    assert len([b for b in assemble([_page(1, first), _page(2, other)]) if isinstance(b, Table)]) == 2
+
+
+def test_a_row_whose_every_sentence_is_cut_by_the_page_end_is_joined() -> None:
+    # weisheng-xieguan-kaoping-2013.pdf (LibreOffice): a word processor cuts every cell of a row
+    # that runs over the page end at the same line; the columns written as sentences ("…。")
+    # show it ("开展对餐" / "饮、公共场所…"), even though the next page's row fills every column.
+    rows = [["类别", f"要求{i}写完。", f"方法{i}。", f"扣分{i}。"] for i in range(3)]
+    first = _seg([*rows, ["巡查", "开展对餐", "查阅台帐，", "每下降"]], top=100)
+    second = _seg([["（32分）", "饮、公共场所。", "核对数据。", "2%扣1分。"], ["", "下一条。", "查阅。", "扣2分。"]])
+    [table] = [b for b in assemble([_page(1, first), _page(2, second)]) if isinstance(b, Table)]
+    assert [c.text for c in table.rows[3]] == ["巡查\n（32分）", "开展对餐\n饮、公共场所。", "查阅台帐，\n核对数据。",
+                                              "每下降\n2%扣1分。"]
+    assert len(table.rows) == 5
+    # The same rows with whole sentences above the break: the next page's row is a row of its own,
+    # even when its first cell is empty (the category merged down over the break).
+    whole = _seg([*rows, ["培训", "对协管员开展培训。（2分）", "查阅资料。", "扣2分。"]], top=100)
+    after = _seg([["", "组织督导和考核。（4分）", "查阅记录。", "每少一次扣1分。"]])
+    [table] = [b for b in assemble([_page(1, whole), _page(2, after)]) if isinstance(b, Table)]
+    assert len(table.rows) == 5 and table.rows[4][1].text == "组织督导和考核。（4分）"
+
+
 def test_broken_row_fragments_fill_cells_including_empty_ones() -> None:
     # The level-3 name was vertically centred and fell wholly on page 2; the description continues.
     pages = [

@@ -95,7 +95,7 @@ def _segment(
     rows: list[SlotRow] = []
     for row in grid.cells:
         rows.append([slots.setdefault(cell, Slot()) for cell in row])
-    return Segment(rows=rows, top=grid.top, ncols=len(grid.xs) - 1)
+    return Segment(rows=rows, top=grid.top, ncols=len(grid.xs) - 1, edges=tuple(float(x) for x in grid.xs))
 
 
 def _read_missed(gray: np.ndarray, grid: Grid, by_cell: dict[int, list[Char]], char_height: float) -> None:
