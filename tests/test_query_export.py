@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy.exc import DBAPIError
 
+from analyst.guard import QueryRefused, check_read_only, open_read_only
 from kaohe.cli import main
-from pipeline.export import QueryRefused, check_read_only, open_read_only
 from pipeline.ingest import ingest
 
 FILES = ("zaozhuang-laoganbu-2022.txt", "nanchang-kaohe-2023.pdf")

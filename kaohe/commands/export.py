@@ -1,4 +1,4 @@
-"""`kaohe export`: write the database's tables to CSV, XLSX or JSON files (logic in pipeline.export)."""
+"""`kaohe export`: write the database's tables to CSV, XLSX or JSON files (logic in analyst.export)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def command(fmt: str, out: Path | None, db_url: str) -> None:
     indicator's path, so each file reads on its own. CSV files are UTF-8 with a byte-order mark,
     so Excel shows the Chinese text correctly when the file is opened by double-click.
     """
-    from pipeline.export import AccessError, export_database
+    from analyst.export import export_database
+    from analyst.guard import AccessError
 
     try:
         written, missing = export_database(db_url, fmt, out)

@@ -1,4 +1,4 @@
-"""`kaohe query "SQL"`: run one read-only SQL statement and print the result (logic in pipeline.export)."""
+"""`kaohe query "SQL"`: run one read-only SQL statement and print the result (logic in analyst.guard, .formats)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ def command(sql: str, db_url: str, fmt: str) -> None:
     """
     from rich.console import Console
 
-    from pipeline.export import AccessError, result_to_csv, result_to_json, result_to_table, run_query
+    from analyst.formats import result_to_csv, result_to_json, result_to_table
+    from analyst.guard import AccessError, run_query
 
     if sql == "-":
         sql = sys.stdin.read()
