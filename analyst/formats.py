@@ -85,6 +85,33 @@ def result_to_json(result: QueryResult) -> str:
     return json.dumps(objects, ensure_ascii=False, indent=2)
 
 
+def _tsv_field(value: object) -> str:
+    # TSV has no quoting: a tab or line break inside a value is written as \t, \n, \r (and a
+    # backslash as \\), as PostgreSQL's COPY and most TSV readers expect, so each row stays one line.
+    return (
+        text_value(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def result_to_tsv(result: QueryResult) -> str:
+    """The query result as tab-separated text with a header row, one line per row."""
+    lines = ["\t".join(_tsv_field(name) for name in result.columns)]
+    lines += ["\t".join(_tsv_field(v) for v in row) for row in result.rows]
+    return "".join(line + "\n" for line in lines)
+
+
+def result_to_json_lines(result: QueryResult) -> str:
+    """The query result as JSON lines: one compact object per row, keyed by column name."""
+    keys = _unique_keys(result.columns)
+    return "".join(
+        json.dumps({k: json_value(v) for k, v in zip(keys, row, strict=True)}, ensure_ascii=False) + "\n"
+        for row in result.rows
+    )
+
+
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "nl")
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -324,29 +324,111 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
 
 
-def _execute(connection: Connection, statement: str) -> QueryResult:
-    """Run ``statement`` as it is (no placeholders) and fetch everything it returns."""
-    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+@dataclass(frozen=True, slots=True)
+class QueryParameter:
+    """A value bound to ``:name`` in the SQL (``kaohe query -p name value``)."""
+
+    name: str
+    value: int | float | str
+
+
+def parameter_value(text: str) -> int | float | str:
+    """``text`` as the value to bind: an integer or a float when it reads as one, else the text.
+
+    A number with a leading zero (``007``) stays text: it is a code, and binding 7 would not
+    match the stored ``'007'``. ``nan`` / ``inf`` stay text too.
+    """
+    if re.fullmatch(r"[+-]?(0|[1-9]\d*)", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?(0|[1-9]\d*)?\.\d+([eE][+-]?\d+)?|[+-]?(0|[1-9]\d*)(\.\d*)?[eE][+-]?\d+", text):
+        return float(text)
+    return text
+
+
+def _placeholders(statement: str) -> list[tuple[int, int, str]]:
+    """The ``:name`` placeholders of ``statement`` as (start, end, name), outside strings and comments.
+
+    PostgreSQL's ``x::int`` cast is not one: a ``:`` right after or before another ``:`` is skipped.
+    """
+    found = []
+    matches = list(_TOKEN.finditer(statement))
+    for index, match in enumerate(matches[:-1]):
+        following = matches[index + 1]
+        before = matches[index - 1].group() if index > 0 else ""
+        if (
+            match.group() == ":"
+            and following.lastgroup == "word"
+            and following.start() == match.end()
+            and not (before == ":" and matches[index - 1].end() == match.start())
+        ):
+            found.append((match.start(), following.end(), following.group()))
+    return found
+
+
+def _bind(statement: str, parameters: Sequence[QueryParameter], pyformat: bool) -> tuple[str, dict[str, object]]:
+    """The statement as the driver takes it with ``parameters``, and their values by name.
+
+    sqlite3 understands ``:name`` itself; psycopg wants ``%(name)s``, and then every literal ``%``
+    (``LIKE '%x%'``) must be doubled, or it would be taken for a placeholder.
+    """
+    values = {parameter.name: parameter.value for parameter in parameters}
+    placeholders = _placeholders(statement)
+    used = {name for _, _, name in placeholders}
+    missing = sorted(used - values.keys())
+    if missing:
+        raise QueryFailed(f"no value for :{missing[0]}; give it with -p {missing[0]} VALUE")
+    unused = sorted(values.keys() - used)
+    if unused:
+        raise QueryFailed(f"-p {unused[0]} is given but the SQL has no :{unused[0]}")
+    if not pyformat:
+        return statement, values
+    parts = []
+    position = 0
+    for start, end, name in placeholders:
+        parts.append(statement[position:start].replace("%", "%%"))
+        parts.append(f"%({name})s")
+        position = end
+    parts.append(statement[position:].replace("%", "%%"))
+    return "".join(parts), values
+
+
+def _execute(connection: Connection, statement: str, parameters: Sequence[QueryParameter] = ()) -> QueryResult:
+    """Run ``statement`` with ``parameters`` bound to its ``:name`` placeholders (none: the text as it
+    is) and fetch everything it returns."""
+    postgresql = connection.dialect.name == "postgresql"
+    # SQLite takes every :name outside a string for a placeholder; PostgreSQL has no such syntax
+    # (a ':n' there may be an array slice), so only there is SQL without parameters left alone.
+    if parameters or not postgresql:
+        driver_sql, values = _bind(statement, parameters, pyformat=postgresql)
+    else:
+        driver_sql, values = statement, {}
+    if postgresql and connection.dialect.driver == "psycopg":
         # A prepared statement holds exactly one command, so the server refuses "COMMIT; DELETE ...",
         # which as a plain query would end the read-only transaction and run the DELETE outside it.
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(statement, prepare=True)
+            if values:
+                cursor.execute(driver_sql, values, prepare=True)
+            else:
+                cursor.execute(statement, prepare=True)
             if cursor.description is None:
                 return QueryResult((), [])
             return QueryResult(tuple(d.name for d in cursor.description), [tuple(r) for r in cursor.fetchall()])
         finally:
             cursor.close()
-    # no_parameters: hand the text to the driver as it is, so '%' and ':name' in it are not taken
-    # for placeholders.
-    result = connection.execution_options(no_parameters=True).exec_driver_sql(statement)
+    if values:
+        result = connection.exec_driver_sql(driver_sql, values)
+    else:
+        # no_parameters: hand the text to the driver as it is, so '%' and ':name' in it are not taken
+        # for placeholders.
+        result = connection.execution_options(no_parameters=True).exec_driver_sql(statement)
     if not result.returns_rows:
         return QueryResult((), [])
     return QueryResult(tuple(result.keys()), [tuple(row) for row in result])
 
 
-def run_query(db_url: str, sql: str) -> QueryResult:
-    """Run one read-only statement on ``db_url`` and return its result.
+def run_query(db_url: str, sql: str, parameters: Sequence[QueryParameter] = ()) -> QueryResult:
+    """Run one read-only statement on ``db_url``, ``parameters`` bound to its ``:name`` placeholders.
 
     Raises QueryRefused (a write, or several statements — whether caught here or by the database),
     DatabaseUnavailable or QueryFailed.
@@ -356,7 +438,7 @@ def run_query(db_url: str, sql: str) -> QueryResult:
     driver_error: type[BaseException] = getattr(engine.dialect.dbapi, "Error", DBAPIError)
     try:
         with read_transaction(engine) as connection:
-            return _execute(connection, statement)
+            return _execute(connection, statement, parameters)
     except (DBAPIError, driver_error) as exc:
         if _refused_by_database(exc):
             raise QueryRefused(f"kaohe query is read-only: refused by the database ({one_line(exc)})") from exc

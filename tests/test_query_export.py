@@ -281,8 +281,10 @@ def test_query_still_reports_unknown_options(db_url: str) -> None:
     result = run("query", "SELECT 1", "--fromat", "csv", "--db", db_url)
     assert result.exit_code == 2
     assert "No such option '--fromat'" in result.output
-    # A URL that opens with "-" and has spaces stays the value of --db, not the SQL.
+    # A value that opens with "-" and has spaces stays the value of --db (a SQLite path), not the SQL.
     result = run("query", "SELECT 1", "--db", "- not a url")
+    assert result.exit_code == 1 and "database file not found" in result.output and "- not a url" in result.output
+    result = run("query", "SELECT 1", "--db", "not a url://x")
     assert result.exit_code == 1 and "not a database URL" in result.output
 
 

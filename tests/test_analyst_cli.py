@@ -1,0 +1,203 @@
+"""The analyst's commands through ``kaohe.cli:main`` on SQLite and PostgreSQL: query (SQL from a file
+or stdin, bound parameters, output formats), --db as a path or $KAOHE_DB, tables, schema, stats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, text
+
+from kaohe.cli import main
+from pipeline.ingest import ingest
+
+FILES = ("zaozhuang-laoganbu-2022.txt", "nanchang-kaohe-2023.txt")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stored(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a database holding the two documents (shared by the module's tests: they only read)."""
+    root = tmp_path_factory.mktemp("analyst")
+    raw = root / "raw"
+    raw.mkdir()
+    for name in FILES:
+        shutil.copyfile(Path(__file__).parent / "fixtures" / "corpus" / "raw" / name, raw / name)
+    if request.param == "sqlite":
+        url = f"sqlite:///{root / 'kaohe.db'}"
+        report = ingest(raw, url, workers=1, progress=False)
+        assert report.ok and len(report.loaded) == 2, report
+        yield url
+        return
+    server = request.getfixturevalue("pg_server")
+    name = f"kaohe_test_{uuid.uuid4().hex[:16]}"
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server.url.set(database=name).render_as_string(hide_password=False)
+    try:
+        report = ingest(raw, url, workers=1, progress=False)
+        assert report.ok and len(report.loaded) == 2, report
+        yield url
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), input=input, env=env)
+
+
+def scalar(url: str, sql: str) -> object:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql)).scalar()
+    finally:
+        engine.dispose()
+
+
+def rows_of(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------------------------
+# kaohe query
+
+
+def test_query_binds_parameters_as_numbers_and_text(stored: str) -> None:
+    result = run(
+        "query",
+        "SELECT year, organization FROM documents WHERE year = :year AND title LIKE :pattern",
+        "-p", "year", "2023",
+        "-p", "pattern", "%考核%",
+        "--db", stored, "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    expected = rows_of(stored, "SELECT year, organization FROM documents WHERE year = 2023")
+    assert json.loads(result.stdout) == [{"year": year, "organization": org} for year, org in expected]
+    assert expected and expected[0][0] == 2023
+
+
+def test_query_parameter_kinds(stored: str) -> None:
+    result = run(
+        "query", "SELECT :i AS i, :f AS f, :code AS code, :word AS word",
+        "-p", "i", "-7", "-p", "f", "2.5", "-p", "code", "007", "-p", "word", "x y",
+        "--db", stored, "--format", "nl",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows == [{"i": -7, "f": 2.5, "code": "007", "word": "x y"}]
+
+
+def test_query_literal_percent_and_colons_beside_parameters(stored: str) -> None:
+    # '%' in a literal and ':y' inside a string stay as they are when parameters are bound.
+    result = run("query", "SELECT '100%' AS p, ':y' AS s, :n AS n", "-p", "n", "3", "--db", stored, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert list(csv.reader(io.StringIO(result.stdout))) == [["p", "s", "n"], ["100%", ":y", "3"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("SELECT :a, :b", "-p", "a", "1"), "no value for :b"),
+        (("SELECT :a", "-p", "a", "1", "-p", "b", "2"), "-p b is given but the SQL has no :b"),
+        (("SELECT :a", "-p", "a", "1", "-p", "a", "2"), "a is given twice"),
+        (("SELECT :a", "-p", "a-b", "1"), "is not a parameter name"),
+    ],
+)
+def test_query_parameter_errors(stored: str, args: tuple[str, ...], message: str) -> None:
+    result = run("query", *args, "--db", stored)
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_query_placeholder_without_a_value_on_sqlite(stored: str) -> None:
+    if not stored.startswith("sqlite"):
+        pytest.skip("PostgreSQL reports its own syntax error; ':n' may be an array slice there")
+    result = run("query", "SELECT :a", "--db", stored)
+    assert result.exit_code == 1 and "no value for :a; give it with -p a VALUE" in result.output
+
+
+def test_query_sql_from_a_file_and_at_path(stored: str, tmp_path: Path) -> None:
+    sql_file = tmp_path / "count.sql"
+    sql_file.write_text("-- indicators of one document\nSELECT COUNT(*) AS n FROM indicators WHERE document_id = :d\n")
+    expected = scalar(stored, "SELECT COUNT(*) FROM indicators WHERE document_id = 1")
+    assert isinstance(expected, int) and expected > 0
+    for args in (("--file", str(sql_file)), (f"@{sql_file}",)):
+        result = run("query", *args, "-p", "d", "1", "--db", stored, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines() == ["n", str(expected)]
+    result = run("query", "SELECT 1", "--file", str(sql_file), "--db", stored)
+    assert result.exit_code == 2 and "not both" in result.output
+    result = run("query", f"@{tmp_path / 'missing.sql'}", "--db", stored)
+    assert result.exit_code == 1 and "cannot read the SQL file" in result.output
+
+
+def test_query_sql_from_stdin_with_parameters(stored: str) -> None:
+    result = run("query", "-", "-p", "y", "2022", "--db", stored, "--format", "csv",
+                 input="SELECT COUNT(*) AS n FROM documents WHERE year = :y\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["n", "1"]
+
+
+def test_query_tsv_escapes_tabs_and_line_breaks(stored: str) -> None:
+    result = run("query", "SELECT :x AS x, :y AS y, NULL AS z", "-p", "x", "a\tb", "-p", "y", "c\nd",
+                 "--db", stored, "--format", "tsv")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "x\ty\tz\na\\tb\tc\\nd\t\n"
+
+
+def test_query_nl_one_object_per_row(stored: str) -> None:
+    result = run("query", "SELECT id, source_path FROM documents ORDER BY id", "--db", stored, "--format", "nl")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    expected = rows_of(stored, "SELECT id, source_path FROM documents ORDER BY id")
+    assert [json.loads(line) for line in lines] == [{"id": i, "source_path": p} for i, p in expected]
+
+
+# --------------------------------------------------------------------------------------------
+# --db as a path, $KAOHE_DB
+
+
+def sqlite_path(url: str) -> str | None:
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+
+
+def test_db_takes_a_plain_path(stored: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = sqlite_path(stored)
+    if path is None:
+        pytest.skip("a plain --db path is a SQLite file")
+    result = run("query", "SELECT COUNT(*) AS n FROM documents", "--db", path, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["n", "2"]
+    # Relative to the current directory.
+    shutil.copyfile(path, tmp_path / "k.db")
+    monkeypatch.chdir(tmp_path)
+    result = run("query", "SELECT COUNT(*) AS n FROM documents", "--db", "k.db", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["n", "2"]
+
+
+def test_kaohe_db_environment_variable_sets_the_default(stored: str) -> None:
+    value = sqlite_path(stored) or stored
+    result = run("query", "SELECT COUNT(*) AS n FROM documents", "--format", "csv", env={"KAOHE_DB": value})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["n", "2"]
+    # Every command takes it: diff reads the same database.
+    result = run("diff", "1", "2", "--json", env={"KAOHE_DB": value})
+    assert result.exit_code == 0, result.output
+    assert {json.loads(result.stdout)["old"]["id"], json.loads(result.stdout)["new"]["id"]} == {1, 2}
+    # --db still wins over the variable.
+    result = run("query", "SELECT 1 AS n", "--db", "/nonexistent/x.db", env={"KAOHE_DB": value})
+    assert result.exit_code == 1 and "database file not found" in result.output
