@@ -103,3 +103,14 @@ def limit_options(command: F) -> F:
             help=help_text + " 0 = no limit.",
         )(decorated)
     return decorated  # type: ignore[return-value]
+
+
+# ``--format table|json`` → parameter ``fmt``: how the summary commands (tables, schema, stats) print.
+summary_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for reading; json: for scripts.",
+)

@@ -201,3 +201,132 @@ def test_kaohe_db_environment_variable_sets_the_default(stored: str) -> None:
     # --db still wins over the variable.
     result = run("query", "SELECT 1 AS n", "--db", "/nonexistent/x.db", env={"KAOHE_DB": value})
     assert result.exit_code == 1 and "database file not found" in result.output
+
+
+# --------------------------------------------------------------------------------------------
+# kaohe tables, schema, stats
+
+KAOHE_TABLES = {"documents", "indicators", "clauses", "facts", "checks", "warnings"}
+KAOHE_VIEWS = {"indicator_flat", "clause_flat", "reconciliation_warnings"}
+
+
+def test_tables_lists_tables_with_counts(stored: str) -> None:
+    result = run("tables", "--counts", "--db", stored, "--format", "json")
+    assert result.exit_code == 0, result.output
+    entries = {entry["name"]: entry for entry in json.loads(result.stdout)}
+    assert entries.keys() >= KAOHE_TABLES
+    assert not KAOHE_VIEWS & entries.keys()
+    for name in KAOHE_TABLES:
+        assert entries[name]["kind"] == "table"
+        assert entries[name]["rows"] == scalar(stored, f"SELECT COUNT(*) FROM {name}")
+    assert entries["documents"]["rows"] == 2
+
+
+def test_tables_with_views_and_without_counts(stored: str) -> None:
+    result = run("tables", "--views", "--db", stored, "--format", "json")
+    assert result.exit_code == 0, result.output
+    entries = {entry["name"]: entry for entry in json.loads(result.stdout)}
+    assert entries.keys() >= KAOHE_VIEWS
+    assert {entries[name]["kind"] for name in KAOHE_VIEWS} == {"view"}
+    assert all(entry["rows"] is None for entry in entries.values())
+
+
+def test_tables_as_a_rich_table(stored: str) -> None:
+    result = run("tables", "--counts", "--views", "--db", stored)
+    assert result.exit_code == 0, result.output
+    indicators = scalar(stored, "SELECT COUNT(*) FROM indicators")
+    line = next(line for line in result.stdout.splitlines() if " indicator_flat " in line)
+    assert "view" in line and str(indicators) in line
+    line = next(line for line in result.stdout.splitlines() if " documents " in line)
+    assert "table" in line and " 2 " in line
+
+
+def test_schema_of_one_table(stored: str) -> None:
+    result = run("schema", "checks", "--db", stored, "--format", "json")
+    assert result.exit_code == 0, result.output
+    [schema] = json.loads(result.stdout)
+    assert schema["name"] == "checks" and schema["kind"] == "table"
+    columns = {column["name"]: column for column in schema["columns"]}
+    assert list(columns)[:2] == ["id", "document_id"]
+    assert {"declared", "computed", "ok"} <= columns.keys()
+    assert columns["id"]["primary_key"] and not columns["document_id"]["primary_key"]
+    assert columns["indicator_id"]["nullable"] and not columns["document_id"]["nullable"]
+    assert "BOOLEAN" in columns["ok"]["type"].upper()
+    assert schema["create_sql"].startswith("CREATE TABLE checks")
+    assert "REFERENCES documents (id)" in schema["create_sql"]
+
+
+def test_schema_of_a_view_and_of_all(stored: str) -> None:
+    result = run("schema", "indicator_flat", "--db", stored, "--format", "json")
+    assert result.exit_code == 0, result.output
+    [view] = json.loads(result.stdout)
+    assert view["kind"] == "view" and view["create_sql"].upper().startswith("CREATE VIEW")
+    assert {"document_id", "path"} <= {column["name"] for column in view["columns"]}
+    result = run("schema", "--db", stored, "--format", "json")
+    assert result.exit_code == 0, result.output
+    everything = json.loads(result.stdout)
+    names = [schema["name"] for schema in everything]
+    assert set(names) >= KAOHE_TABLES | KAOHE_VIEWS
+    # Tables first, then views.
+    kinds = [schema["kind"] for schema in everything]
+    assert kinds == sorted(kinds, key=lambda kind: kind == "view")
+    result = run("schema", "documents", "--db", stored)
+    assert result.exit_code == 0, result.output
+    assert "table documents" in result.stdout and "mtime_ns" in result.stdout
+    assert "CREATE TABLE documents" in result.stdout
+
+
+def test_schema_unknown_table_is_one_line(stored: str) -> None:
+    result = run("schema", "nope", "--db", stored)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no table or view named 'nope' in the database (it has: ")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_stats(stored: str) -> None:
+    result = run("stats", "--db", stored, "--format", "json")
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    assert stats["documents"] == 2
+    assert stats["by_year"] == [{"label": "2022", "count": 1}, {"label": "2023", "count": 1}]
+    assert stats["by_format"] == [{"label": "text", "count": 2}]
+    # Equal counts: by name, the unknown organisation last on both backends.
+    [known] = [org for (org,) in rows_of(stored, "SELECT organization FROM documents") if org is not None]
+    assert stats["by_organization"] == [{"label": known, "count": 1}, {"label": None, "count": 1}]
+    assert stats["organizations"] == 1
+    assert stats["indicators"] == scalar(stored, "SELECT COUNT(*) FROM indicators")
+    assert stats["leaves"] == scalar(stored, "SELECT COUNT(*) FROM indicators WHERE is_leaf")
+    assert 0 < stats["leaves"] < stats["indicators"]
+    kinds = dict(rows_of(stored, "SELECT kind, COUNT(*) FROM clauses GROUP BY kind"))
+    assert {row["label"]: row["count"] for row in stats["clauses_by_kind"]} == kinds
+    assert stats["clauses"] == sum(kinds.values())
+    assert stats["warnings"] == scalar(stored, "SELECT COUNT(*) FROM warnings")
+    assert stats["failed_checks"] == scalar(stored, "SELECT COUNT(*) FROM checks WHERE NOT ok")
+
+
+def test_stats_as_rich_tables(stored: str) -> None:
+    result = run("stats", "--db", stored)
+    assert result.exit_code == 0, result.output
+    leaves = scalar(stored, "SELECT COUNT(*) FROM indicators WHERE is_leaf")
+    line = next(line for line in result.stdout.splitlines() if "leaf indicators" in line)
+    assert line.split("│")[2].strip() == str(leaves)
+    assert "documents by year" in result.stdout and "2023" in result.stdout
+
+
+def test_summary_commands_on_a_missing_database(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    for command in (["tables"], ["schema"], ["stats"]):
+        result = run(*command, "--db", str(missing))
+        assert result.exit_code == 1, command
+        assert "database file not found" in result.output
+    assert not missing.exists()
+
+
+def test_summary_commands_do_not_change_the_database(stored: str) -> None:
+    path = sqlite_path(stored)
+    if path is None:
+        pytest.skip("checks the SQLite file's bytes")
+    before = Path(path).read_bytes()
+    for command in (["tables", "--counts", "--views"], ["schema"], ["stats"]):
+        assert run(*command, "--db", stored).exit_code == 0
+    assert Path(path).read_bytes() == before
