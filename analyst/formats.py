@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO
@@ -64,11 +64,16 @@ def _unique_keys(columns: Sequence[str]) -> list[str]:
     return keys
 
 
-def write_csv(stream: IO[str], columns: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def write_csv(
+    stream: IO[str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    value_text: Callable[[object], str] = text_value,
+) -> None:
     """Write a header row and ``rows`` as RFC 4180 CSV (CRLF line ends, quoting where needed)."""
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows([text_value(v) for v in row] for row in rows)
+    writer.writerows([value_text(v) for v in row] for row in rows)
 
 
 def result_to_csv(result: QueryResult) -> str:

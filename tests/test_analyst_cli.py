@@ -330,3 +330,194 @@ def test_summary_commands_do_not_change_the_database(stored: str) -> None:
     for command in (["tables", "--counts", "--views"], ["schema"], ["stats"]):
         assert run(*command, "--db", stored).exit_code == 0
     assert Path(path).read_bytes() == before
+
+
+# --------------------------------------------------------------------------------------------
+# kaohe export: every format loads back to the database's rows
+
+EXPORTED = (*sorted(KAOHE_TABLES), *sorted(KAOHE_VIEWS))
+
+
+def typed_rows(url: str, name: str) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+    """Columns and rows of a table or view as SQLAlchemy types them (bool, int, float, datetime, None)."""
+    from sqlalchemy import MetaData, Table, select
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            table = Table(name, MetaData(), autoload_with=conn)
+            result = conn.execute(select(table))
+            return tuple(result.keys()), [tuple(row) for row in result]
+    finally:
+        engine.dispose()
+
+
+def canonical(value: object) -> object:
+    """A value as every format can give it back: datetimes as UTC wall time to the millisecond
+    (XLSX stores days as a float), '' as NULL (CSV has one empty cell for both)."""
+    from datetime import datetime, timezone
+
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.replace(microsecond=round(value.microsecond, -3) % 1_000_000)
+    return None if value == "" else value
+
+
+def same_rows(
+    expected: list[tuple[object, ...]], columns: tuple[str, ...], got: list[dict[str, object]]
+) -> None:
+    """The exported rows (in any order for a view) equal the database's, value and type."""
+    def key(row: tuple[object, ...]) -> str:
+        return repr(tuple(canonical(v) for v in row))
+
+    got_rows = [tuple(row[c] for c in columns) for row in got]
+    want = sorted((tuple(canonical(v) for v in row) for row in expected), key=repr)
+    have = sorted((tuple(canonical(v) for v in row) for row in got_rows), key=repr)
+    assert len(have) == len(want)
+    for have_row, want_row in zip(have, want, strict=True):
+        for name, h, w in zip(columns, have_row, want_row, strict=True):
+            assert h == w, (name, h, w)
+            assert type(h) is type(w) or (isinstance(w, float) and type(h) is int and h == w), (name, h, w)
+
+
+def typed_from_text(text: str, like: object) -> object:
+    """A CSV cell read back as the type the database gave (known from another row's value)."""
+    from datetime import datetime
+
+    if text == "":
+        return None
+    if isinstance(like, bool):
+        assert text in ("0", "1"), text
+        return text == "1"
+    if isinstance(like, int):
+        return int(text)
+    if isinstance(like, float):
+        return float(text)
+    if isinstance(like, datetime):
+        return datetime.fromisoformat(text)
+    return text
+
+
+def column_samples(rows: list[tuple[object, ...]], width: int) -> list[object]:
+    return [next((row[i] for row in rows if row[i] is not None), "") for i in range(width)]
+
+
+def test_export_csv_round_trips(stored: str, tmp_path: Path) -> None:
+    result = run("export", "--format", "csv", "--out", str(tmp_path), "--db", stored)
+    assert result.exit_code == 0, result.output
+    for name in EXPORTED:
+        columns, expected = typed_rows(stored, name)
+        with open(tmp_path / f"{name}.csv", encoding="utf-8-sig", newline="") as stream:
+            reader = csv.reader(stream)
+            header = tuple(next(reader))
+            cells = list(reader)
+        assert set(columns) <= set(header), name  # tables gain source_path / indicator_path
+        samples = dict(zip(columns, column_samples(expected, len(columns)), strict=True))
+        got = [
+            {c: typed_from_text(v, samples[c]) for c, v in zip(header, row, strict=True) if c in samples}
+            for row in cells
+        ]
+        same_rows(expected, columns, got)
+    # Booleans are 0/1, the nanosecond mtime digit for digit.
+    with open(tmp_path / "indicators.csv", encoding="utf-8-sig", newline="") as stream:
+        leaves = [row["is_leaf"] for row in csv.DictReader(stream)]
+    assert set(leaves) == {"0", "1"}
+    with open(tmp_path / "documents.csv", encoding="utf-8-sig", newline="") as stream:
+        mtimes = [int(row["mtime_ns"]) for row in csv.DictReader(stream)]
+    assert mtimes == [mtime for (mtime,) in rows_of(stored, "SELECT mtime_ns FROM documents ORDER BY id")]
+    assert all(mtime > 2**53 for mtime in mtimes)  # past a float's exact integers
+
+
+def test_export_xlsx_round_trips(stored: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "k.xlsx"
+    result = run("export", "--format", "xlsx", "--out", str(out), "--db", stored)
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(out)
+    tables = ["documents", "indicators", "clauses", "facts", "checks", "warnings"]
+    assert workbook.sheetnames == [*tables, "indicator_flat", "clause_flat", "reconciliation_warnings"]
+    for name in EXPORTED:
+        columns, expected = typed_rows(stored, name)
+        sheet = list(workbook[name].iter_rows(values_only=True))
+        header = sheet[0]
+        got = []
+        for values in sheet[1:]:
+            row = dict(zip(header, values, strict=True))
+            if name == "documents":
+                # Past Excel's 15 digits an integer is text, digit for digit.
+                assert isinstance(row["mtime_ns"], str)
+                row["mtime_ns"] = int(row["mtime_ns"])
+            got.append(row)
+        same_rows(expected, columns, got)
+
+
+def test_export_json_round_trips(stored: str, tmp_path: Path) -> None:
+    out = tmp_path / "k.json"
+    result = run("export", "--format", "json", "--out", str(out), "--db", stored)
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(EXPORTED) == set(data)
+    for name in EXPORTED:
+        columns, expected = typed_rows(stored, name)
+        samples = dict(zip(columns, column_samples(expected, len(columns)), strict=True))
+        # JSON has numbers, booleans and null; a datetime is ISO text.
+        got = [
+            {c: typed_from_text(v, samples.get(c, "")) if isinstance(v, str) else v for c, v in row.items()}
+            for row in data[name]
+        ]
+        same_rows(expected, columns, got)
+    try:
+        import pandas
+    except ImportError:
+        return
+    frame = pandas.read_json(io.StringIO(json.dumps(data["documents"])), orient="records")
+    assert list(frame["mtime_ns"]) == [row["mtime_ns"] for row in data["documents"]]
+
+
+def test_export_one_table_to_stdout(stored: str) -> None:
+    result = run("export", "--format", "csv", "--table", "documents", "--out", "-", "--db", stored)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    expected = rows_of(stored, "SELECT id, mtime_ns, year FROM documents ORDER BY id")
+    assert [(int(r["id"]), int(r["mtime_ns"]), int(r["year"])) for r in rows] == expected
+    assert not result.stdout.startswith("\ufeff")
+    assert "exported documents: 2 rows" in result.stderr
+
+    result = run("export", "--format", "jsonl", "--table", "clause_flat", "--out", "-", "--db", stored)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == scalar(stored, "SELECT COUNT(*) FROM clauses")
+    assert [line["clause_id"] for line in lines] == sorted(line["clause_id"] for line in lines)
+
+    result = run("export", "--format", "json", "--table", "checks", "--out", "-", "--db", stored)
+    assert result.exit_code == 0, result.output
+    checks = json.loads(result.stdout)["checks"]
+    assert [(row["id"], row["ok"]) for row in checks] == [
+        (i, bool(ok)) for i, ok in rows_of(stored, "SELECT id, ok FROM checks ORDER BY id")
+    ]
+    assert all(isinstance(row["ok"], bool) for row in checks)
+
+
+def test_export_one_table_to_a_folder(stored: str, tmp_path: Path) -> None:
+    result = run("export", "--format", "jsonl", "--table", "indicators", "--out", str(tmp_path), "--db", stored)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["indicators.jsonl"]
+    lines = (tmp_path / "indicators.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == scalar(stored, "SELECT COUNT(*) FROM indicators")
+    assert json.loads(lines[0])["source_path"].endswith(".txt")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--format", "csv", "--out", "-"), "name it with --table NAME"),
+        (("--format", "xlsx", "--out", "-", "--table", "documents"), "cannot go to standard output"),
+        (("--format", "csv", "--table", "nope", "--out", "-"), "no table or view named 'nope'"),
+    ],
+)
+def test_export_refusals(stored: str, args: tuple[str, ...], message: str) -> None:
+    result = run("export", *args, "--db", stored)
+    assert result.exit_code == 1
+    assert message in result.output
