@@ -19,7 +19,6 @@ that mode) are refused as well.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +31,8 @@ from sqlalchemy import Connection, Engine, create_engine, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
+
+from analyst.sql_text import ParameterError, QueryParameter, Token, bind, tokens
 
 
 class AccessError(Exception):
@@ -96,40 +97,8 @@ _READ_PRAGMAS_WITH_ARGUMENT = frozenset(
     }
 )
 
-_TOKEN = re.compile(
-    r"""
-      (?P<space>\s+)
-    | (?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))
-    | (?P<estring>[Ee]'(?:[^'\\]|\\.|'')*(?:'|\Z))
-    | (?P<string>'(?:[^']|'')*(?:'|\Z))
-    | (?P<dollar>\$\$.*?(?:\$\$|\Z)|\$(?P<tag>[^\W\d]\w*)\$.*?(?:\$(?P=tag)\$|\Z))
-    | (?P<quoted>"(?:[^"]|"")*(?:"|\Z)|`(?:[^`]|``)*(?:`|\Z)|\[[^\]]*(?:\]|\Z))
-    | (?P<number>\d[\w.]*)
-    | (?P<word>[^\W\d]\w*)
-    | (?P<other>.)
-    """,
-    re.DOTALL | re.VERBOSE,
-)
 
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str  # "word" or "other"; literals, quoted names and comments are not kept
-    text: str
-    start: int
-
-
-def _tokens(sql: str) -> list[_Token]:
-    """The words and punctuation of ``sql``, skipping strings, quoted identifiers and comments."""
-    tokens = []
-    for match in _TOKEN.finditer(sql):
-        kind = match.lastgroup
-        if kind in ("word", "other"):
-            tokens.append(_Token(kind, match.group(), match.start()))
-    return tokens
-
-
-def _write_word(statement: list[_Token]) -> str | None:
+def _write_word(statement: list[Token]) -> str | None:
     """The first word of ``statement`` that makes it write, upper-cased, or None."""
     for index, token in enumerate(statement):
         word = token.text.upper()
@@ -142,7 +111,7 @@ def _write_word(statement: list[_Token]) -> str | None:
     return None
 
 
-def _check_pragma(statement: list[_Token]) -> None:
+def _check_pragma(statement: list[Token]) -> None:
     """Refuse ``PRAGMA name = value`` / ``PRAGMA name(value)`` unless the pragma only reads."""
     words = [t for t in statement[1:] if t.kind == "word"]
     has_argument = any(t.text in ("=", "(") for t in statement)
@@ -164,9 +133,9 @@ def check_read_only(sql: str) -> str:
     statement containing none of the words that write. This is the first line of defence only:
     the database connection is read-only as well (see :func:`open_read_only`).
     """
-    statements: list[list[_Token]] = [[]]
+    statements: list[list[Token]] = [[]]
     ends: list[int] = []
-    for token in _tokens(sql):
+    for token in tokens(sql):
         if token.text == ";":
             ends.append(token.start)
             statements.append([])
@@ -324,74 +293,6 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
 
 
-@dataclass(frozen=True, slots=True)
-class QueryParameter:
-    """A value bound to ``:name`` in the SQL (``kaohe query -p name value``)."""
-
-    name: str
-    value: int | float | str
-
-
-def parameter_value(text: str) -> int | float | str:
-    """``text`` as the value to bind: an integer or a float when it reads as one, else the text.
-
-    A number with a leading zero (``007``) stays text: it is a code, and binding 7 would not
-    match the stored ``'007'``. ``nan`` / ``inf`` stay text too.
-    """
-    if re.fullmatch(r"[+-]?(0|[1-9]\d*)", text):
-        return int(text)
-    if re.fullmatch(r"[+-]?(0|[1-9]\d*)?\.\d+([eE][+-]?\d+)?|[+-]?(0|[1-9]\d*)(\.\d*)?[eE][+-]?\d+", text):
-        return float(text)
-    return text
-
-
-def _placeholders(statement: str) -> list[tuple[int, int, str]]:
-    """The ``:name`` placeholders of ``statement`` as (start, end, name), outside strings and comments.
-
-    PostgreSQL's ``x::int`` cast is not one: a ``:`` right after or before another ``:`` is skipped.
-    """
-    found = []
-    matches = list(_TOKEN.finditer(statement))
-    for index, match in enumerate(matches[:-1]):
-        following = matches[index + 1]
-        before = matches[index - 1].group() if index > 0 else ""
-        if (
-            match.group() == ":"
-            and following.lastgroup == "word"
-            and following.start() == match.end()
-            and not (before == ":" and matches[index - 1].end() == match.start())
-        ):
-            found.append((match.start(), following.end(), following.group()))
-    return found
-
-
-def _bind(statement: str, parameters: Sequence[QueryParameter], pyformat: bool) -> tuple[str, dict[str, object]]:
-    """The statement as the driver takes it with ``parameters``, and their values by name.
-
-    sqlite3 understands ``:name`` itself; psycopg wants ``%(name)s``, and then every literal ``%``
-    (``LIKE '%x%'``) must be doubled, or it would be taken for a placeholder.
-    """
-    values = {parameter.name: parameter.value for parameter in parameters}
-    placeholders = _placeholders(statement)
-    used = {name for _, _, name in placeholders}
-    missing = sorted(used - values.keys())
-    if missing:
-        raise QueryFailed(f"no value for :{missing[0]}; give it with -p {missing[0]} VALUE")
-    unused = sorted(values.keys() - used)
-    if unused:
-        raise QueryFailed(f"-p {unused[0]} is given but the SQL has no :{unused[0]}")
-    if not pyformat:
-        return statement, values
-    parts = []
-    position = 0
-    for start, end, name in placeholders:
-        parts.append(statement[position:start].replace("%", "%%"))
-        parts.append(f"%({name})s")
-        position = end
-    parts.append(statement[position:].replace("%", "%%"))
-    return "".join(parts), values
-
-
 def _execute(connection: Connection, statement: str, parameters: Sequence[QueryParameter] = ()) -> QueryResult:
     """Run ``statement`` with ``parameters`` bound to its ``:name`` placeholders (none: the text as it
     is) and fetch everything it returns."""
@@ -399,7 +300,7 @@ def _execute(connection: Connection, statement: str, parameters: Sequence[QueryP
     # SQLite takes every :name outside a string for a placeholder; PostgreSQL has no such syntax
     # (a ':n' there may be an array slice), so only there is SQL without parameters left alone.
     if parameters or not postgresql:
-        driver_sql, values = _bind(statement, parameters, pyformat=postgresql)
+        driver_sql, values = bind(statement, parameters, pyformat=postgresql)
     else:
         driver_sql, values = statement, {}
     if postgresql and connection.dialect.driver == "psycopg":
@@ -439,6 +340,8 @@ def run_query(db_url: str, sql: str, parameters: Sequence[QueryParameter] = ()) 
     try:
         with read_transaction(engine) as connection:
             return _execute(connection, statement, parameters)
+    except ParameterError as exc:
+        raise QueryFailed(str(exc)) from exc
     except (DBAPIError, driver_error) as exc:
         if _refused_by_database(exc):
             raise QueryRefused(f"kaohe query is read-only: refused by the database ({one_line(exc)})") from exc

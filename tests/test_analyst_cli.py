@@ -521,3 +521,11 @@ def test_export_refusals(stored: str, args: tuple[str, ...], message: str) -> No
     result = run("export", *args, "--db", stored)
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_query_parameters_beside_postgresql_casts(stored: str) -> None:
+    if not stored.startswith("postgresql"):
+        pytest.skip("'::' casts are PostgreSQL's")
+    result = run("query", "SELECT :n::int + 1 AS n, '5'::int AS m", "-p", "n", "41", "--db", stored, "--format", "nl")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"n": 42, "m": 5}

@@ -120,7 +120,8 @@ def command(sql: str | None, sql_file: Path | None, params: tuple[tuple[str, str
     from rich.console import Console
 
     from analyst.formats import result_to_csv, result_to_json, result_to_json_lines, result_to_table, result_to_tsv
-    from analyst.guard import AccessError, QueryParameter, parameter_value, run_query
+    from analyst.guard import AccessError, run_query
+    from analyst.sql_text import QueryParameter, parameter_value
 
     text = _sql_text(sql, sql_file)
     names = [name for name, _ in params]
