@@ -10,10 +10,46 @@ import click
 from schema.limits import DEFAULT_LIMITS, MB, Limits
 from schema.models import DEFAULT_DB_URL
 
-DB_URL_HELP = "SQLAlchemy database URL, e.g. sqlite:///out.db or postgresql+psycopg://user@host/kaohe."
+DB_ENV_VAR = "KAOHE_DB"
+DB_URL_HELP = (
+    "Database: a SQLite file path (kaohe.db) or a SQLAlchemy URL "
+    "(sqlite:///out.db, postgresql+psycopg://user@host/kaohe)."
+)
 
-# ``--db URL`` → parameter ``db_url``: the database every command reads or writes.
-db_option = click.option("--db", "db_url", default=DEFAULT_DB_URL, show_default=True, help=DB_URL_HELP)
+
+def database_url(value: str) -> str:
+    """``value`` as a SQLAlchemy URL: a URL (it has ``://``) as it is, anything else a SQLite file path."""
+    if "://" in value:
+        return value
+    # sqlite:/// + a relative path is relative to the current directory, + an absolute one
+    # ("/data/k.db" → sqlite:////data/k.db) stays absolute.
+    return f"sqlite:///{value}"
+
+
+class DatabaseUrl(click.ParamType):
+    """``--db``: a SQLite path or a URL, converted to a URL (see :func:`database_url`)."""
+
+    name = "PATH|URL"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        if not text:
+            self.fail("empty; give a SQLite file path or a database URL", param, ctx)
+        return database_url(text)
+
+
+# ``--db PATH|URL`` → parameter ``db_url``: the database every command reads or writes; $KAOHE_DB
+# sets the default for every command.
+db_option = click.option(
+    "--db",
+    "db_url",
+    type=DatabaseUrl(),
+    default=DEFAULT_DB_URL,
+    envvar=DB_ENV_VAR,
+    show_envvar=True,
+    show_default=True,
+    help=DB_URL_HELP,
+)
 
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -67,3 +103,14 @@ def limit_options(command: F) -> F:
             help=help_text + " 0 = no limit.",
         )(decorated)
     return decorated  # type: ignore[return-value]
+
+
+# ``--format table|json`` → parameter ``fmt``: how the summary commands (tables, schema, stats) print.
+summary_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for reading; json: for scripts.",
+)

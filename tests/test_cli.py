@@ -178,9 +178,18 @@ def test_ingest_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_ingest_rejects_bad_db_url(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", "not a url"])
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", "not a url://x"])
     assert result.exit_code == 2
     assert "--db" in result.output
+
+
+def test_ingest_takes_a_plain_db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A --db without "://" is a SQLite file path, relative to the current directory.
+    monkeypatch.chdir(tmp_path)
+    Path("in").mkdir()
+    result = CliRunner().invoke(main, ["ingest", "in", "--db", "out/k.db", "--workers", "1", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "k.db").is_file()
 
 
 def test_ingest_lists_gone_files_and_prunes_them(

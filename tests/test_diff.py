@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kaohe.cli import main
-from pipeline.diff import (
+from analyst.diff_load import document_from_extraction
+from analyst.diff_match import (
     RENAME_THRESHOLD,
     Document,
     FieldChange,
@@ -20,14 +20,13 @@ from pipeline.diff import (
     Rule,
     compare_rules,
     diff_documents,
-    diff_to_dict,
-    document_from_extraction,
     match_nodes,
     normalize_name,
     normalize_text,
-    render_text,
     similarity,
 )
+from analyst.diff_render import diff_to_dict, render_text
+from kaohe.cli import main
 from pipeline.extract import extract_file
 from pipeline.ingest import ingest
 

@@ -18,13 +18,16 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy.exc import DBAPIError
 
+from analyst.guard import QueryRefused, check_read_only, open_read_only
 from kaohe.cli import main
-from pipeline.export import QueryRefused, check_read_only, open_read_only
 from pipeline.ingest import ingest
 
 FILES = ("zaozhuang-laoganbu-2022.txt", "nanchang-kaohe-2023.pdf")
 # Counted once from the ingested data (SELECT COUNT(*) ... per table).
 COUNTS = {"documents": 2, "indicators": 69, "clauses": 22, "facts": 0, "checks": 9, "warnings": 0}
+# The views are exported after the tables.
+VIEW_COUNTS = {"indicator_flat": 69, "clause_flat": 22, "reconciliation_warnings": 0}
+EXPORTED = {**COUNTS, **VIEW_COUNTS}
 LEAVES = 59
 
 
@@ -281,8 +284,10 @@ def test_query_still_reports_unknown_options(db_url: str) -> None:
     result = run("query", "SELECT 1", "--fromat", "csv", "--db", db_url)
     assert result.exit_code == 2
     assert "No such option '--fromat'" in result.output
-    # A URL that opens with "-" and has spaces stays the value of --db, not the SQL.
+    # A value that opens with "-" and has spaces stays the value of --db (a SQLite path), not the SQL.
     result = run("query", "SELECT 1", "--db", "- not a url")
+    assert result.exit_code == 1 and "database file not found" in result.output and "- not a url" in result.output
+    result = run("query", "SELECT 1", "--db", "not a url://x")
     assert result.exit_code == 1 and "not a database URL" in result.output
 
 
@@ -319,7 +324,7 @@ def test_export_csv(db_file: Path, db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "csv"
     result = run("export", "--format", "csv", "--out", str(out), "--db", db_url)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.csv" for t in COUNTS)
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.csv" for t in EXPORTED)
     for table, count in COUNTS.items():
         raw = (out / f"{table}.csv").read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")  # BOM, for Excel
@@ -332,7 +337,7 @@ def test_export_csv(db_file: Path, db_url: str, tmp_path: Path) -> None:
     sources = {path for (path,) in sqlite_rows(db_file, "SELECT source_path FROM documents")}
     assert {row["source_path"] for row in indicators} == sources
     first = indicators[0]
-    assert (first["path"], first["points"], first["is_leaf"]) == ("一、领导重视", "20.0", "false")
+    assert (first["path"], first["points"], first["is_leaf"]) == ("一、领导重视", "20.0", "0")
     assert sha256(db_file) == before
 
 
@@ -344,8 +349,8 @@ def test_export_xlsx(db_file: Path, db_url: str, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert str(out) in result.output
     workbook = load_workbook(out)
-    assert workbook.sheetnames == list(COUNTS)
-    for table, count in COUNTS.items():
+    assert workbook.sheetnames == list(EXPORTED)
+    for table, count in EXPORTED.items():
         sheet = workbook[table]
         assert sheet.max_row - 1 == count, table
         assert sheet.freeze_panes == "A2"
@@ -367,8 +372,8 @@ def test_export_json(db_file: Path, db_url: str, tmp_path: Path) -> None:
     result = run("export", "--format", "json", "--out", str(out), "--db", db_url)
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert list(data) == list(COUNTS)
-    assert {table: len(rows) for table, rows in data.items()} == COUNTS
+    assert list(data) == list(EXPORTED)
+    assert {table: len(rows) for table, rows in data.items()} == EXPORTED
     first = data["indicators"][0]
     assert (first["path"], first["points"], first["is_leaf"], first["id"]) == ("一、领导重视", 20.0, False, 1)
     assert first["source_path"].endswith("nanchang-kaohe-2023.pdf")

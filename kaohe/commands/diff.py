@@ -36,7 +36,9 @@ def command(
     by path (names compared ignoring whitespace, punctuation and numbering), then as renamed when
     their names are at least 60% similar. Exit status 1 when a document cannot be found.
     """
-    from pipeline.diff import DiffLookupError, diff_documents, diff_to_json, load_pair, render_text
+    from analyst.diff_load import DiffLookupError, load_pair
+    from analyst.diff_match import diff_documents
+    from analyst.diff_render import diff_to_json, render_text
 
     if not years:  # an unused nargs=2 option: None, or () on some click versions
         years = None
