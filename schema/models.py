@@ -247,7 +247,7 @@ def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _record: obj
 
 def _enable_sqlite_wal(dbapi_connection: DBAPIConnection, _record: object) -> None:
     # WAL: readers (kaohe query, export) never block the ingest's writes and it never blocks them.
-    # The mode is stored in the file, so read-only connections (pipeline.export) find it set.
+    # The mode is stored in the file, so read-only connections (analyst.guard) find it set.
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
