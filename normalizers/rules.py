@@ -211,21 +211,33 @@ def _bracket_depths(t: str) -> list[bool]:
     """For each position, whether it lies inside a matched bracket pair.
 
     Punctuation inside brackets ("(含组织部,老干部局)") does not end a clause. Unmatched brackets,
-    common in extracted text, are ignored rather than swallowing the rest of the item.
+    common in extracted text, are ignored rather than swallowing the rest of the item. A closer
+    matches the nearest open bracket of its kind and closes every bracket opened after that one.
+    Linear time: each opener is pushed and popped once, and the pairs are marked by a running
+    count (deep nesting such as "((((…))))" would otherwise mark the same positions again and again).
     """
-    inside = [False] * len(t)
-    closers = set(_BRACKETS.values())
-    stack: list[tuple[str, int]] = []
+    kinds: list[str] = []  # the open brackets, innermost last
+    starts: list[int] = []  # where each was opened
+    depth_of_kind: dict[str, list[int]] = {opener: [] for opener in _BRACKETS}  # stack depths per kind
+    opener_of = {closer: opener for opener, closer in _BRACKETS.items()}
+    change = [0] * (len(t) + 1)
     for i, ch in enumerate(t):
-        if ch in _BRACKETS and not (ch == "“" and stack and stack[-1][0] == "“"):
-            stack.append((ch, i))
-        elif ch in closers:
-            for k in range(len(stack) - 1, -1, -1):
-                if _BRACKETS[stack[k][0]] == ch:
-                    for j in range(stack[k][1] + 1, i):
-                        inside[j] = True
-                    del stack[k:]
-                    break
+        if ch in _BRACKETS and not (ch == "“" and kinds and kinds[-1] == "“"):
+            depth_of_kind[ch].append(len(kinds))
+            kinds.append(ch)
+            starts.append(i)
+        elif ch in opener_of and depth_of_kind[opener_of[ch]]:
+            depth = depth_of_kind[opener_of[ch]][-1]
+            change[starts[depth] + 1] += 1
+            change[i] -= 1
+            while len(kinds) > depth:
+                depth_of_kind[kinds.pop()].pop()
+                starts.pop()
+    inside: list[bool] = []
+    running = 0
+    for delta in change[: len(t)]:
+        running += delta
+        inside.append(running > 0)
     return inside
 
 

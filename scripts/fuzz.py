@@ -13,9 +13,10 @@ child process with a time and a memory limit.
 * ``crash`` — any other exception, or the child dying; ``timeout``; ``oom`` — MemoryError under
   the address-space limit.
 
-Everything but ok and error is saved to OUT/crashes/<format>/<hash>.<ext> with a .txt beside it
-(the traceback or reason, the seed file and the mutation's RNG state). Log records that would
-have reached stderr (pdfminer's) are counted per format as ``log_lines``. The counts are printed
+Everything but ok and error is saved to OUT/crashes/<format>/<hash>.<ext>, and beside it
+<hash>.<ext>.txt: the traceback, the stack of a timeout or the reason, with the seed file and the
+input's number in the run. Log records that would have reached stderr (pdfminer's) are counted
+per format as ``log_lines``. The counts are printed
 and written to OUT/summary.json. Scanned-page OCR is switched off in the child (``--ocr`` turns
 it on): it is not the parsers' code, and each page would cost seconds.
 """
@@ -23,6 +24,7 @@ it on): it is not the parsers' code, and each page would cost seconds.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import hashlib
 import io
 import json
@@ -32,6 +34,7 @@ import os
 import random
 import re
 import resource
+import signal
 import sys
 import tempfile
 import time
@@ -94,6 +97,9 @@ class _CountingHandler(logging.Handler):
 def _child(path: str, memory_bytes: int, ocr: bool, conn: Connection) -> None:
     """Extract one file under the memory limit; send back a Result."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # On a timeout the parent asks for the stack first (SIGUSR1), so the report says where it hung.
+    stack_file = open(f"{path}.stack", "w")  # noqa: SIM115  # open until the process ends
+    faulthandler.register(signal.SIGUSR1, file=stack_file, all_threads=False)
     sys.stderr = io.StringIO()
     if not ocr:
         sys.modules["parsers.ocr"] = None  # type: ignore[assignment]  # import fails: "needs the OCR extra"
@@ -108,7 +114,7 @@ def _child(path: str, memory_bytes: int, ocr: bool, conn: Connection) -> None:
     except KaoheError as exc:
         result = Result("unclear" if unclear_reason(exc.reason) else "error", exc.reason, counter.count)
     except MemoryError:
-        result = Result("oom", "MemoryError", counter.count)
+        result = Result("oom", traceback.format_exc(limit=30), counter.count)
     except RecursionError:
         result = Result("crash", traceback.format_exc(limit=12)[-4000:], counter.count)
     except BaseException:
@@ -133,10 +139,16 @@ def run_one(path: Path, timeout: float, memory_bytes: int, ocr: bool) -> Result:
             result = None
     process.join(1 if result is not None else 0.1)
     if process.is_alive():
+        stack = ""
+        if result is None and process.pid is not None:
+            os.kill(process.pid, signal.SIGUSR1)
+            time.sleep(0.3)
+            stack_path = Path(f"{path}.stack")
+            stack = stack_path.read_text(errors="replace") if stack_path.exists() else ""
         process.kill()
         process.join()
         if result is None:
-            return Result("timeout", f"no result within {timeout:g} s")
+            return Result("timeout", f"no result within {timeout:g} s\n{stack}")
     receiver.close()
     if result is not None:
         return result
@@ -146,12 +158,17 @@ def run_one(path: Path, timeout: float, memory_bytes: int, ocr: bool) -> Result:
 
 
 def signature(result: Result) -> str:
-    """What tells one failure from another: the exception line and the innermost frame in our code."""
-    if result.outcome in ("timeout", "oom") or result.outcome == "unclear":
-        return f"{result.outcome}: {re.sub(r'[0-9]+', 'N', result.detail)[:120]}"
+    """What tells one failure from another: the exception and the innermost frame in our code (for a
+    timeout the innermost frame of the stack dump, which faulthandler prints innermost first)."""
+    if result.outcome == "unclear":
+        return f"unclear: {re.sub(r'[0-9]+', 'N', result.detail)[:120]}"
     lines = result.detail.strip().splitlines()
+    if result.outcome in ("timeout", "oom"):
+        ours = [line.strip() for line in lines if str(ROOT) in line]
+        where = re.sub(r"^File \"[^\"]*/(\w+/[\w/]+\.py)\", line \d+ in ", r"\1:", ours[0]) if ours else ""
+        return f"{result.outcome} in {where}"
     frames = [line.strip() for line in lines if line.strip().startswith("File ") and str(ROOT) in line]
-    where = re.sub(r"^File \"[^\"]*/(\w+/\w+\.py)\", line \d+, in ", r"\1:", frames[-1]) if frames else ""
+    where = re.sub(r"^File \"[^\"]*/(\w+/[\w/]+\.py)\", line \d+, in ", r"\1:", frames[-1]) if frames else ""
     last = lines[-1] if lines else ""
     return f"crash: {last.split(':')[0]} at {where}"
 
@@ -193,7 +210,7 @@ def fuzz_format(name: str, seeds: list[Path], args: argparse.Namespace, report: 
                 (crash_dir / f"{digest}{suffix}").write_bytes(mutated)
                 origin = f"seed file: {seeds[index]}\ninput #{report.inputs} of --seed {args.seed}"
                 note = f"{sig}\n{origin}\n\n{result.detail}\n"
-                (crash_dir / f"{digest}.txt").write_text(note, encoding="utf-8")
+                (crash_dir / f"{digest}{suffix}.txt").write_text(note, encoding="utf-8")
                 print(f"  {name} {result.outcome}: {sig} -> {crash_dir / digest}{suffix}", flush=True)
 
 

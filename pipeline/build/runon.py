@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.build.columns import names_a_column, role_of
+from pipeline.build.columns import header_word_at, header_word_starts, role_of
 from pipeline.build.vocabulary import HIERARCHY_ROLES, TOTAL_LABELS, Role
 from schema.records import Block, Cell, Paragraph, Table
 
 _MIN_HEADER = 3
 _GROUP_WORD = "类别"
-_LONGEST_WORD = 12
 _VALUE_ROLES = (Role.POINTS, Role.SCORE, Role.TARGET, Role.ACTUAL)
 # A level name: words ending in 指标, maybe with its points ("产出指标(50分)").
 _LEVEL = re.compile(r"[\u4e00-\u9fff()（）]{1,16}?指标[)）]?(?:[(（][^()（）]{0,12}[)）])?")
@@ -29,7 +28,6 @@ _VALUE = re.compile(
 )
 _TOTAL = re.compile(f"^(?:{TOTAL_LABELS})")
 _UNNAMED = re.compile(r"[\u4e00-\u9fff]{2,5}")
-_DIGITS = re.compile(r"\d")
 # Spaces between two Han characters: a narrow cell's text set one character per line ("保 证 项 目").
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 # A row's number: after a sentence end, a space or words, before the row's words (not "扣1分").
@@ -48,13 +46,6 @@ def _header_words(text: str) -> tuple[int, int, list[str]] | None:
     return kept[start], kept[end - 1] + 1, words
 
 
-def _word_at(compact: str, position: int) -> str | None:
-    sizes = range(min(_LONGEST_WORD, len(compact) - position), 1, -1)
-    words = (compact[position : position + n] for n in sizes)
-    # A header word states no figure: "指标(70分)" is a level cell of the first row, not a header.
-    return next((word for word in words if names_a_column(word) and not _DIGITS.search(word)), None)
-
-
 def _may_follow(words: list[str], word: str) -> bool:
     """Hierarchy columns come before the figures: a hierarchy word after a figure word is the
     first row's text ("…得分未完成原因产出指标(70分)…"), not the header's."""
@@ -62,9 +53,10 @@ def _may_follow(words: list[str], word: str) -> bool:
 
 
 def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
+    starts = header_word_starts(compact)
     index = 0
     while index < len(compact):
-        first = _word_at(compact, index)
+        first = header_word_at(compact, index, starts)
         # A header opens with its first column: the numbering or a hierarchy column.
         if first is None or role_of(first) not in (Role.INDEX, *HIERARCHY_ROLES):
             index += 1
@@ -72,7 +64,7 @@ def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
         words: list[str] = []
         position = index
         while position < len(compact):
-            word = _word_at(compact, position)
+            word = header_word_at(compact, position, starts)
             if word is not None and not _may_follow(words, word):
                 break
             if word is None and words:
@@ -80,7 +72,8 @@ def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
                 word = next(
                     (compact[position : position + n] for n in (2, 3, 4, 5)
                      if _UNNAMED.fullmatch(compact[position : position + n])
-                     and (following := _word_at(compact, position + n)) is not None and _may_follow(words, following)),
+                     and (following := header_word_at(compact, position + n, starts)) is not None
+                     and _may_follow(words, following)),
                     None,
                 )
             if word is None:
@@ -105,6 +98,8 @@ def _numbered_rows(text: str) -> list[tuple[str, str]]:
             break
         starts.append((match.start(), match.end()))
         position, number = match.end(), number + 1
+    if not starts:  # no row numbered 1 (a text of the header only)
+        return rows
     for (start, end), following in zip(starts, [*starts[1:], (len(text), len(text))], strict=True):
         rows.append((text[start:end].strip(), text[end : following[0]].strip()))
     return rows
