@@ -161,7 +161,8 @@ def signature(result: Result) -> str:
     """What tells one failure from another: the exception and the innermost frame in our code (for a
     timeout the innermost frame of the stack dump, which faulthandler prints innermost first)."""
     if result.outcome == "unclear":
-        return f"unclear: {re.sub(r'[0-9]+', 'N', result.detail)[:120]}"
+        named = _EXCEPTION_NAME.search(result.detail)
+        return f"unclear: {result.detail.split('(')[0].split(':')[0][:60]} ({named.group(0) if named else 'lines'})"
     lines = result.detail.strip().splitlines()
     if result.outcome in ("timeout", "oom"):
         ours = [line.strip() for line in lines if str(ROOT) in line]
