@@ -1,0 +1,162 @@
+"""Inputs scripts/fuzz.py found that crashed, hung or were reported in Python's words, each
+rebuilt small: what kaohe does with them now (a ParseError naming the problem, or an extraction).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from parsers._pdf_damage import failure_reason
+from parsers.pdf import parse_pdf
+from pipeline.build.runon import expand_runon
+from pipeline.extract import extract_file
+from schema.errors import ParseError
+from schema.records import Paragraph
+
+# --- text and the build stage ---------------------------------------------------------------
+
+
+def test_a_section_numeral_that_is_no_number_is_item_text(tmp_path: Path) -> None:
+    """"二一、" once raised ValueError (substring not found) reading the numeral."""
+    path = tmp_path / "rules.txt"
+    path.write_text(
+        "考核细则\n一、领导重视(20分)\n1、成立领导小组(10分)\n2、召开专题会议(10分)\n二一、政治待遇(10分)\n"
+        "3、落实阅文制度(5分)\n4、组织参观学习(5分)\n二、生活待遇(10分)\n5、发放生活补贴(10分)\n",
+        encoding="utf-8",
+    )
+    indicators = extract_file(path).indicators
+    sections = [i.name for i in indicators if i.level == 1]
+    assert sections == ["一、领导重视", "二、生活待遇"]
+    last = indicators[-1]
+    assert (last.name, last.points, last.level) == ("5、发放生活补贴(10分)", 10.0, 2)
+    assert any("二一、政治待遇" in i.name for i in indicators if i.level == 2)
+
+
+def test_a_runon_header_without_numbered_rows_stays_a_paragraph() -> None:
+    """A run-on header (序号考核项目…) with no row 1 after it once raised ValueError from zip()."""
+    text = "考核细则序号考核项目考核内容分值评分标准，此处只有表头文字而下面没有任何编号的行，全部是说明。"
+    assert expand_runon((Paragraph(text=text),)) == (Paragraph(text=text),)
+
+
+def test_a_long_runon_paragraph_is_read_in_seconds(tmp_path: Path) -> None:
+    """A 170,000-character line of header words and marks took minutes: every position was tried
+    with every window length against every header pattern."""
+    path = tmp_path / "long.txt"
+    path.write_text("考核指标(1分)，每少一次扣1分；" * 10_000 + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    extraction = extract_file(path)
+    assert time.perf_counter() - start < 20
+    assert extraction.document.title is not None or extraction.warnings
+
+
+def test_deeply_nested_brackets_are_read_in_seconds(tmp_path: Path) -> None:
+    """20,000 nested brackets in an item took quadratic time marking what lies inside them."""
+    path = tmp_path / "brackets.txt"
+    path.write_text("序号\t考核内容\t分值\n1\t" + "(" * 20_000 + "考核" + ")" * 20_000 + "扣1分\t5\n", encoding="utf-8")
+    start = time.perf_counter()
+    extract_file(path)
+    assert time.perf_counter() - start < 20
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+_TEXT = b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"
+_CORRUPT = "corrupt or truncated PDF"
+
+
+def _stream(content: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d " % len(content) + extra + b">>\nstream\n" + content + b"\nendstream"
+
+
+def _pdf(
+    catalog: bytes = b"<< /Type /Catalog /Pages 2 0 R >>",
+    content: bytes = _stream(_TEXT),
+    trailer: bytes = b"/Root 1 0 R",
+) -> bytes:
+    """A one-page PDF with one line of Helvetica text, its parts replaceable by damaged ones."""
+    objects = [
+        catalog,
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        content,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d " % (len(objects) + 1) + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def _reason(tmp_path: Path, data: bytes) -> str:
+    path = tmp_path / "damaged.pdf"
+    path.write_bytes(data)
+    with pytest.raises(ParseError) as info:
+        parse_pdf(path)
+    return info.value.reason
+
+
+def test_intact_builder_pdf_gives_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "ok.pdf"
+    path.write_bytes(_pdf())
+    assert [block.text for block in parse_pdf(path).blocks] == ["Hello"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        ({"catalog": b"<< /Type /Catalog /Pages 2 0 R /Lang >>"}, f"{_CORRUPT}: its structure cannot be read"),
+        ({"trailer": b""}, f"{_CORRUPT}: it has no document catalog (/Root): is it really a PDF?"),
+        ({"content": _stream(zlib.compress(_TEXT), b"/Filter /FlnteDecode ")},
+         f"{_CORRUPT}: a stream is compressed by an unknown filter (FlnteDecode)"),
+    ],
+)
+def test_damaged_pdf_reasons_are_words(tmp_path: Path, damage: dict[str, bytes], reason: str) -> None:
+    """These were "corrupt or truncated PDF (PSSyntaxError: Invalid dictionary construct: [/'Type', …"."""
+    assert _reason(tmp_path, _pdf(**damage)) == reason
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        _stream(b"x\x9c" + bytes(range(7, 200)), b"/Filter /FlateDecode "),  # not zlib data at all
+        _stream(zlib.compress(_TEXT)[:20], b"/Filter /FlateDecode "),  # cut short: "BT /F1 12 Tf 72 7"
+        b"<< /Lenxth 10 >>\nstream\n" + _TEXT + b"\nendstream",  # no /Length
+    ],
+)
+def test_a_pdf_whose_page_content_is_lost_is_corrupt_not_scanned(tmp_path: Path, content: bytes) -> None:
+    """pdfminer drops undecodable content silently; the page then had no characters and the file
+    was reported as a scanned PDF needing OCR."""
+    assert _reason(tmp_path, _pdf(content=content)) == f"{_CORRUPT}: the content of its pages cannot be read"
+
+
+def test_pdfminer_warnings_go_to_the_files_warnings_not_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "odd-colour.pdf"
+    path.write_bytes(_pdf(content=_stream(b"/P0 g /P0 g /P0 g " + _TEXT)))
+    with caplog.at_level(logging.WARNING):
+        doc = parse_pdf(path)
+    assert [block.text for block in doc.blocks] == ["Hello"]  # type: ignore[union-attr]
+    assert doc.warnings == ("PDF reader: Cannot set gray level because /'P0' is an invalid float value (3 times)",)
+    assert capsys.readouterr().err == ""
+    assert not [record for record in caplog.records if record.name.startswith("pdfminer")]
+
+
+def test_python_exceptions_inside_pdfminer_are_named_as_damage() -> None:
+    """"corrupt or truncated PDF (TypeError: 'int' object is not iterable)" told the user nothing."""
+    malformed = f"{_CORRUPT}: an object it needs is missing or malformed"
+    assert failure_reason(TypeError("'int' object is not iterable")) == malformed
+    assert failure_reason(KeyError("Length3")) == malformed
+    assert failure_reason(RecursionError()) == f"{_CORRUPT}: its objects refer to each other in an endless loop"
