@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from parsers._pdf_damage import failure_reason
+from parsers.html import parse_html_bytes
 from parsers.pdf import parse_pdf
 from pipeline.build.runon import expand_runon
 from pipeline.extract import extract_file
@@ -61,6 +62,20 @@ def test_deeply_nested_brackets_are_read_in_seconds(tmp_path: Path) -> None:
     start = time.perf_counter()
     extract_file(path)
     assert time.perf_counter() - start < 20
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+
+def test_a_page_declaring_an_unknown_charset_reads_as_undeclared() -> None:
+    """An unknown charset label ('utf-8" x="') once raised LookupError when the bytes decoded as
+    nothing else either; now the label is ignored, as if there were none."""
+    undecodable = b'<meta charset="x-unknown"><p>\xe8\x80\x83\xe6\xa0\xb8\xff\xff</p>'
+    with pytest.raises(ParseError) as info:
+        parse_html_bytes(undecodable, "page.html")
+    assert info.value.reason == "cannot determine the text encoding (tried UTF-8, UTF-16, GB18030, Big5)"
+    doc = parse_html_bytes(b'<meta charset="x-unknown"><p>\xe8\x80\x83\xe6\xa0\xb8</p>', "page.html")
+    assert (doc.encoding, doc.blocks) == ("utf-8", (Paragraph(text="考核"),))
 
 
 # --- PDF ------------------------------------------------------------------------------------
