@@ -8,12 +8,12 @@ what the file really is. Values are shown as the sheet shows them (:mod:`parsers
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import xlrd
 from xlrd.sheet import Sheet as XlrdSheet
 
+from parsers._package_damage import package_damage
 from parsers._sheets import ENCRYPTED, Sheet, is_encrypted_ole, sheet_blocks, value_text, workbook_kind
 from schema.errors import ParseError
 from schema.records import Block, ParsedDocument
@@ -105,5 +105,4 @@ def _number_format(book: xlrd.Book, xf_index: int | None) -> str | None:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = re.sub(r"\s+", " ", str(exc)).strip()
-    return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:200]
+    return package_damage(exc)  # words, not the library's exception

@@ -164,12 +164,12 @@ def signature(result: Result) -> str:
         named = _EXCEPTION_NAME.search(result.detail)
         return f"unclear: {result.detail.split('(')[0].split(':')[0][:60]} ({named.group(0) if named else 'lines'})"
     lines = result.detail.strip().splitlines()
-    if result.outcome in ("timeout", "oom"):
-        ours = [line.strip() for line in lines if str(ROOT) in line]
-        where = re.sub(r"^File \"[^\"]*/(\w+/[\w/]+\.py)\", line \d+ in ", r"\1:", ours[0]) if ours else ""
-        return f"{result.outcome} in {where}"
     frames = [line.strip() for line in lines if line.strip().startswith("File ") and str(ROOT) in line]
-    where = re.sub(r"^File \"[^\"]*/(\w+/[\w/]+\.py)\", line \d+, in ", r"\1:", frames[-1]) if frames else ""
+    frames = [frame for frame in frames if "scripts/fuzz.py" not in frame]
+    innermost = (frames[0] if result.outcome == "timeout" else frames[-1]) if frames else ""
+    where = re.sub(r"^File \"" + re.escape(str(ROOT)) + r"/([^\"]+)\", line \d+,? in ", r"\1:", innermost)
+    if result.outcome in ("timeout", "oom"):
+        return f"{result.outcome} in {where}"
     last = lines[-1] if lines else ""
     return f"crash: {last.split(':')[0]} at {where}"
 

@@ -4,16 +4,22 @@ rebuilt small: what kaohe does with them now (a ParseError naming the problem, o
 
 from __future__ import annotations
 
+import io
 import logging
 import time
+import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from normalizers.text import to_simplified
 from parsers._pdf_damage import failure_reason
+from parsers.docx import parse_docx
 from parsers.html import parse_html_bytes
 from parsers.pdf import parse_pdf
+from parsers.xlsx import parse_xlsx_bytes
 from pipeline.build.runon import expand_runon
 from pipeline.extract import extract_file
 from schema.errors import ParseError
@@ -62,6 +68,57 @@ def test_deeply_nested_brackets_are_read_in_seconds(tmp_path: Path) -> None:
     start = time.perf_counter()
     extract_file(path)
     assert time.perf_counter() - start < 20
+
+
+def test_long_simplified_text_is_not_run_through_opencc() -> None:
+    """A DOCX cell duplicated 300 times timed out in OpenCC's pure-Python segmentation, called on
+    every text the rule grammar reads; text without a character t2s could change is left alone."""
+    text = "考核指标(1分)，每少一次扣1分；" * 20_000
+    start = time.perf_counter()
+    assert to_simplified(text) is text
+    assert time.perf_counter() - start < 1
+    assert to_simplified("沈默的考核機構") == "沉默的考核机构"  # a phrase, and characters, still converted
+
+
+# --- DOCX and XLSX packages -----------------------------------------------------------------
+
+
+def _rewritten(data: bytes, change: Callable[[dict[str, bytes]], object]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    change(parts)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name, body in parts.items():
+            package.writestr(name, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        (lambda parts: parts.pop("[Content_Types].xml"), "part [Content_Types].xml is missing"),
+        (lambda parts: parts.update({"word/document.xml": parts["word/document.xml"][:500]}),
+         "an XML part is damaged or cut off"),
+    ],
+)
+def test_damaged_docx_reasons_are_words(
+    tmp_path: Path, corpus_dir: Path, change: Callable[[dict[str, bytes]], object], detail: str
+) -> None:
+    """These were "(KeyError: \"There is no item named '[Content_Types].xml' in the archive\")" and
+    "(XMLSyntaxError: …)"."""
+    path = tmp_path / "damaged.docx"
+    path.write_bytes(_rewritten((corpus_dir / "yutian-mubiao-2023.docx").read_bytes(), change))
+    with pytest.raises(ParseError) as info:
+        parse_docx(path)
+    assert info.value.reason == f"corrupt .docx or not a Word document ({detail})"
+
+
+def test_damaged_xlsx_reason_is_words() -> None:
+    workbook = (Path(__file__).parent / "fixtures/renderings/raw/ducha-gongzuo-xize.xlsx").read_bytes()
+    with pytest.raises(ParseError) as info:
+        parse_xlsx_bytes(_rewritten(workbook, lambda parts: parts.pop("xl/workbook.xml")), "book.xlsx")
+    assert info.value.reason == "corrupt .xlsx or not an Excel workbook (part xl/workbook.xml is missing)"
 
 
 # --- HTML -----------------------------------------------------------------------------------
