@@ -10,6 +10,7 @@ hands the grid to the table reader like any other table.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -34,7 +35,8 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _ROW_NUMBER = r"(?:(?<=^)|(?<=[。;；.!！?？\s\u4e00-\u9fff)）]))\s*{}(?![\d.．%分])(?=\s*[\u4e00-\u9fff(（“])"
 
 
-def _header_words(text: str) -> tuple[int, int, list[str]] | None:
+@functools.lru_cache(maxsize=64)  # asked twice of a paragraph: as a header alone, and as a table
+def _header_words(text: str) -> tuple[int, int, tuple[str, ...]] | None:
     """The first run of at least three header words written together: (start, end, words), the
     positions those of ``text`` (spaces inside and between the words are skipped: "扣 分 标 准")."""
     kept = [i for i, ch in enumerate(text) if not ch.isspace()]
@@ -43,7 +45,7 @@ def _header_words(text: str) -> tuple[int, int, list[str]] | None:
     if found is None:
         return None
     start, end, words = found
-    return kept[start], kept[end - 1] + 1, words
+    return kept[start], kept[end - 1] + 1, tuple(words)
 
 
 def _may_follow(words: list[str], word: str) -> bool:
@@ -54,12 +56,11 @@ def _may_follow(words: list[str], word: str) -> bool:
 
 def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
     starts = header_word_starts(compact)
-    index = 0
-    while index < len(compact):
+    # Only where a header word may begin can a header begin: those positions, in order.
+    for index in sorted(starts) if starts is not None else range(len(compact)):
         first = header_word_at(compact, index, starts)
         # A header opens with its first column: the numbering or a hierarchy column.
         if first is None or role_of(first) not in (Role.INDEX, *HIERARCHY_ROLES):
-            index += 1
             continue
         words: list[str] = []
         position = index
@@ -82,7 +83,6 @@ def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
             position += len(word)
         if len(words) >= _MIN_HEADER and any(role_of(w) in HIERARCHY_ROLES for w in words):
             return index, position, words
-        index += 1
     return None
 
 
@@ -208,7 +208,7 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
         first = next((i for i, w in enumerate(words) if role_of(w) is Role.LEVEL), 0)
     if first:
         start = text.index(words[first][0], start + sum(len(w) for w in words[:first]) - 1)
-    words = words[first:]
+    words = list(words[first:])  # the cached header words stay as found
     before, data = text[:start].strip(), text[end:]
     roles = [role_of(w) for w in words]
     if roles[0] is Role.LEVEL:
@@ -345,7 +345,7 @@ def _header_only(text: str) -> list[str] | None:
     rest = re.sub(r"\s+", "", text[found[1] :])
     if rest and not _UNNAMED.fullmatch(rest):
         return None
-    return [*found[2], rest] if rest else found[2]  # a last label no vocabulary names: 备注
+    return [*found[2], rest] if rest else list(found[2])  # a last label no vocabulary names: 备注
 
 
 def _row_paragraphs(blocks: Sequence[Block], start: int) -> int:
