@@ -177,6 +177,7 @@ _PARTIAL_WORDS = re.compile(r"一半|半数|过半|(?:基本|部分)(?:完成|�
 _CLAUSE_BOUNDARY = frozenset(",;。!?:")
 _SENTENCE_BOUNDARY = frozenset(";。!?")
 _TIER_BOUNDARY = _CLAUSE_BOUNDARY | {"、"}
+CLAUSE_WINDOW = 300  # characters of a clause kept on either side of the rule it states
 _BRACKETS = {"(": ")", "[": "]", "【": "】", "《": "》", "〔": "〕", "「": "」", "『": "』", "“": "”"}
 # "42、", "3.", "(2)" numbering an item; not part of any rule's text.
 _ENUMERATOR = re.compile(
@@ -283,6 +284,9 @@ class _Layout:
     def clause_text(self, start: int, end: int) -> str:
         """The clause(s) spanning ``start``..``end``, without item numbering or edge whitespace."""
         a, b = self.clause_start(start), self.clause_end(max(start, end - 1))
+        # A clause that never ends (a long text without punctuation) is cut to a window around
+        # the rule: a thousand rules in it would otherwise each carry the whole text.
+        a, b = max(a, start - CLAUSE_WINDOW), min(b, max(start, end) + CLAUSE_WINDOW)
         # Extracted text runs items together ("…(2分)。42、老干部…"), so numbering may open any clause.
         return _ENUMERATOR.sub("", self.t[a:b], count=1).strip()
 
@@ -682,6 +686,11 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
             veto_sentences.add(sentence)
             found.append(_Found(m.start(), m.end(), "veto", None))
 
+    # The phrases found so far by where they end, with their order: a mark's owner is looked up
+    # where it may end (the whitespace before the mark), not searched for among all of them.
+    by_end: dict[int, list[tuple[int, _Found]]] = {}
+    for order, phrase in enumerate(found):
+        by_end.setdefault(phrase.end, []).append((order, phrase))
     for mark in marks:
         if section == "mixed":
             continue  # 奖扣分项目: each rule's own verb says bonus or deduction, a bare mark neither
@@ -693,15 +702,19 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
         kind: RuleKind = "deduct" if section == "deduct" else "bonus"
         # A mark right after an explicit phrase of the section's kind belongs to it: "加5分(5分)" is
         # one bonus, and "该项不得分(20分)" says how much "不得分" costs.
-        owner = next(
-            (f for f in found if f.kind == kind and f.end <= mark.start and not t[f.end : mark.start].strip()), None
-        )
-        if owner is not None:
+        gap = mark.start
+        while gap > 0 and t[gap - 1].isspace():
+            gap -= 1
+        owners = [entry for end in range(gap, mark.start + 1) for entry in by_end.get(end, ()) if entry[1].kind == kind]
+        if owners:
+            owner = min(owners, key=lambda entry: entry[0])[1]  # the first found, as found
             if owner.points is None:
                 owner.points = mark.value
             continue
-        tail = t[layout.clause_start(mark.start) : mark.start]
-        found.append(_Found(mark.start, mark.end, kind, mark.value, _per_from_tail(tail)))
+        tail = t[max(layout.clause_start(mark.start), mark.start - CLAUSE_WINDOW) : mark.start]
+        rule = _Found(mark.start, mark.end, kind, mark.value, _per_from_tail(tail))
+        by_end.setdefault(rule.end, []).append((len(found), rule))
+        found.append(rule)
 
     found = _attach_caps(found, caps, layout)
     found.sort(key=lambda f: f.start)

@@ -59,8 +59,8 @@ def parse_pdf(path: Path) -> ParsedDocument:
 
 def _read_pages(pdf: Any, records: list[str]) -> tuple[list[PageContent], set[int]]:
     """Every page's content, and the numbers of the damaged pages: those that raised while being
-    read, those whose content was lost (:func:`_read_page`) and those without text whose reading
-    made pdfminer report damage — a page that lost its content is not a scanned page. The first
+    read, those whose content was lost (:func:`_read_page`) and those without text or images
+    whose reading made pdfminer report damage — a page that lost its content is not a scan. The first
     page error is raised when no page can be read at all."""
     pages: list[PageContent] = []
     damaged: set[int] = set()
@@ -68,7 +68,7 @@ def _read_pages(pdf: Any, records: list[str]) -> tuple[list[PageContent], set[in
     for number, page in enumerate(pdf.pages, start=1):
         logged = len(records)
         try:
-            content, damaged_page = _read_page(page)
+            content, has_images, lost = _read_page(page)
         except MemoryError:
             raise
         except Exception as exc:  # one damaged page: read the others
@@ -76,7 +76,7 @@ def _read_pages(pdf: Any, records: list[str]) -> tuple[list[PageContent], set[in
             pages.append(PageContent(number, 0.0, False, []))
             damaged.add(number)
             continue
-        if damaged_page or (not content.has_text and not content.items and len(records) > logged):
+        if lost or (not content.has_text and not has_images and len(records) > logged):
             damaged.add(content.number)
         pages.append(content)
     if first_error is not None and len(damaged) == len(pages):
@@ -121,10 +121,10 @@ def _check_header(path: Path) -> None:
 # --- one page --------------------------------------------------------------------------------
 
 
-def _read_page(page: Any) -> tuple[PageContent, bool]:
-    """Tables and outside-table text lines of one page, and whether the page is damaged: without
-    text and images, and with content that could not be read (:func:`_content_lost`). Closes the
-    page afterwards."""
+def _read_page(page: Any) -> tuple[PageContent, bool, bool]:
+    """Tables and outside-table text lines of one page, whether it shows an image, and whether its
+    content was lost: without text and images, and with content that could not be read
+    (:func:`_content_lost`). Closes the page afterwards."""
     try:
         chars = page.chars
         tables = page.find_tables()
@@ -138,8 +138,9 @@ def _read_page(page: Any) -> tuple[PageContent, bool]:
         items: list[Line | Segment] = [_segment(table, in_tables, mids) for table in tables]
         items.extend(_text_lines(outside))
         items.sort(key=lambda item: (item.top, isinstance(item, Segment)))
-        damaged = not chars and not page.images and _content_lost(page)
-        return PageContent(page.page_number, float(page.height), bool(chars), items), damaged
+        has_images = bool(page.images)
+        lost = not chars and not has_images and _content_lost(page)
+        return PageContent(page.page_number, float(page.height), bool(chars), items), has_images, lost
     finally:
         page.close()
 

@@ -8,6 +8,7 @@ what the file really is. Values are shown as the sheet shows them (:mod:`parsers
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import xlrd
@@ -42,8 +43,10 @@ def parse_xls_bytes(data: bytes, source: str, warnings: tuple[str, ...] = ()) ->
         raise ParseError(source, _NOT_XLS)
     if is_encrypted_ole(data):
         raise ParseError(source, ENCRYPTED)
+    log = io.StringIO()
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        # xlrd prints its damage notes to stdout, naming no file: kept as this file's warnings.
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=log)
     except xlrd.XLRDError as exc:
         if "encrypted" in str(exc).lower():
             raise ParseError(source, ENCRYPTED) from exc
@@ -63,6 +66,8 @@ def parse_xls_bytes(data: bytes, source: str, warnings: tuple[str, ...] = ()) ->
         book.release_resources()
     if not blocks:
         raise ParseError(source, "no data in the workbook (every visible sheet is empty)")
+    notes = dict.fromkeys(line.strip() for line in log.getvalue().splitlines() if line.strip())
+    warnings = (*warnings, *(f"xls reader: {note[:160]}" for note in list(notes)[:3]))
     return ParsedDocument(source=source, format="xls", blocks=tuple(blocks), warnings=warnings)
 
 

@@ -15,8 +15,8 @@ child process with a time and a memory limit.
 
 Everything but ok and error is saved to OUT/crashes/<format>/<hash>.<ext>, and beside it
 <hash>.<ext>.txt: the traceback, the stack of a timeout or the reason, with the seed file and the
-input's number in the run. Log records that would have reached stderr (pdfminer's) are counted
-per format as ``log_lines``. The counts are printed
+input's number in the run. Log records that would have reached stderr (pdfminer's) and lines printed
+by the libraries (xlrd's) are counted per format as ``log_lines``. The counts are printed
 and written to OUT/summary.json. Scanned-page OCR is switched off in the child (``--ocr`` turns
 it on): it is not the parsers' code, and each page would cost seconds.
 """
@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import faulthandler
 import hashlib
-import io
 import json
 import logging
 import multiprocessing
@@ -100,7 +99,10 @@ def _child(path: str, memory_bytes: int, ocr: bool, conn: Connection) -> None:
     # On a timeout the parent asks for the stack first (SIGUSR1), so the report says where it hung.
     stack_file = open(f"{path}.stack", "w")  # noqa: SIM115  # open until the process ends
     faulthandler.register(signal.SIGUSR1, file=stack_file, all_threads=False)
-    sys.stderr = io.StringIO()
+    # What the libraries print (xlrd to stdout, logging's last resort to stderr) is counted, not shown.
+    printed = open(f"{path}.printed", "w+b")  # noqa: SIM115  # open until the process ends
+    os.dup2(printed.fileno(), 1)
+    os.dup2(printed.fileno(), 2)
     if not ocr:
         sys.modules["parsers.ocr"] = None  # type: ignore[assignment]  # import fails: "needs the OCR extra"
     counter = _CountingHandler()
@@ -110,15 +112,19 @@ def _child(path: str, memory_bytes: int, ocr: bool, conn: Connection) -> None:
 
     try:
         extraction = extract_file(Path(path), "0" * 64)
-        result = Result("ok", f"{len(extraction.indicators)} indicators", counter.count)
+        result = Result("ok", f"{len(extraction.indicators)} indicators", 0)
     except KaoheError as exc:
-        result = Result("unclear" if unclear_reason(exc.reason) else "error", exc.reason, counter.count)
+        result = Result("unclear" if unclear_reason(exc.reason) else "error", exc.reason, 0)
     except MemoryError:
-        result = Result("oom", traceback.format_exc(limit=30), counter.count)
+        result = Result("oom", traceback.format_exc(limit=30), 0)
     except RecursionError:
-        result = Result("crash", traceback.format_exc(limit=12)[-4000:], counter.count)
+        result = Result("crash", traceback.format_exc(limit=12)[-4000:], 0)
     except BaseException:
-        result = Result("crash", traceback.format_exc(), counter.count)
+        result = Result("crash", traceback.format_exc(), 0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    lines = counter.count + Path(f"{path}.printed").read_bytes().count(b"\n")
+    result = Result(result.outcome, result.detail, lines)
     try:
         conn.send(result)
     except MemoryError:

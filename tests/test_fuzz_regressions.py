@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 import time
 import zipfile
 import zlib
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from normalizers.rules import CLAUSE_WINDOW, find_rules
 from normalizers.text import to_simplified
 from parsers._pdf_damage import failure_reason
 from parsers.docx import parse_docx
@@ -68,6 +70,18 @@ def test_deeply_nested_brackets_are_read_in_seconds(tmp_path: Path) -> None:
     start = time.perf_counter()
     extract_file(path)
     assert time.perf_counter() - start < 20
+
+
+@pytest.mark.parametrize("section", ["bonus", "deduct"])
+def test_a_long_run_of_marks_gives_rules_of_bounded_text(section: str) -> None:
+    """20,000 "(3分)" in a 加分 item ran out of memory (each of its rules carried the whole
+    unpunctuated text as its clause) and took quadratic time pairing each mark with its phrase."""
+    start = time.perf_counter()
+    rules = find_rules("(3分)" * 20_000, section)  # type: ignore[arg-type]
+    assert time.perf_counter() - start < 20
+    assert len(rules) == 10_000  # "(3分)(3分)": the second mark is the first one's amount
+    assert {rule.points for rule in rules} == {3.0}
+    assert max(len(rule.text) for rule in rules) <= 2 * CLAUSE_WINDOW + len("(3分)")
 
 
 def test_long_simplified_text_is_not_run_through_opencc() -> None:
@@ -139,6 +153,9 @@ def test_a_page_declaring_an_unknown_charset_reads_as_undeclared() -> None:
 
 _TEXT = b"BT /F1 12 Tf 72 700 Td (Hello) Tj ET"
 _CORRUPT = "corrupt or truncated PDF"
+_PAGE = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+         b" /Resources << /Font << /F1 5 0 R >> >> >>")
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
 
 def _stream(content: bytes, extra: bytes = b"") -> bytes:
@@ -149,16 +166,12 @@ def _pdf(
     catalog: bytes = b"<< /Type /Catalog /Pages 2 0 R >>",
     content: bytes = _stream(_TEXT),
     trailer: bytes = b"/Root 1 0 R",
+    page: bytes = _PAGE,
+    resource: bytes = _FONT,
 ) -> bytes:
-    """A one-page PDF with one line of Helvetica text, its parts replaceable by damaged ones."""
-    objects = [
-        catalog,
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        content,
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+    """A one-page PDF with one line of Helvetica text (object 5 the font), its parts replaceable by
+    damaged ones."""
+    objects = [catalog, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page, content, resource]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -211,6 +224,21 @@ def test_a_pdf_whose_page_content_is_lost_is_corrupt_not_scanned(tmp_path: Path,
     """pdfminer drops undecodable content silently; the page then had no characters and the file
     was reported as a scanned PDF needing OCR."""
     assert _reason(tmp_path, _pdf(content=content)) == f"{_CORRUPT}: the content of its pages cannot be read"
+
+
+def test_a_scanned_page_whose_reading_logs_a_warning_is_still_a_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a page without text and images that lost its content is damaged; an image page is a scan."""
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # as if the OCR extra were not installed
+    content = _stream(b"/P0 g q 612 0 0 792 0 0 cm /Im1 Do Q")
+    page = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /XObject << /Im1 5 0 R >> >> >>")
+    image = (b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray"
+             b" /BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream")
+    assert _reason(tmp_path, _pdf(content=content, page=page, resource=image)) == (
+        "no text layer: scanned PDF; reading it needs the OCR extra: pip install 'kaohe[ocr]'"
+    )
 
 
 def test_pdfminer_warnings_go_to_the_files_warnings_not_stderr(

@@ -199,6 +199,7 @@ def test_text_layouts_time_is_linear(line: str) -> None:
     ("read", "unit"),
     [
         (lambda text: find_rules(text, "scored", 5), None),  # nested brackets
+        (lambda text: find_rules(text, "bonus"), "(3分)"),  # marks paired with their phrases
         (lambda text: expand_runon((Paragraph(text=text),)), "考核指标(1分)，每少一次扣1分；"),  # run-on header search
         (lambda text: expand_runon((Paragraph(text=text),)), "序号考核项目分值"),
         (lambda text: build(normalize(ParsedDocument("t.txt", "text", parse_text_string(text))), "0" * 64),
