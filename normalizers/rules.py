@@ -177,6 +177,7 @@ _PARTIAL_WORDS = re.compile(r"一半|半数|过半|(?:基本|部分)(?:完成|�
 _CLAUSE_BOUNDARY = frozenset(",;。!?:")
 _SENTENCE_BOUNDARY = frozenset(";。!?")
 _TIER_BOUNDARY = _CLAUSE_BOUNDARY | {"、"}
+CLAUSE_WINDOW = 300  # characters of a clause kept on either side of the rule it states
 _BRACKETS = {"(": ")", "[": "]", "【": "】", "《": "》", "〔": "〕", "「": "」", "『": "』", "“": "”"}
 # "42、", "3.", "(2)" numbering an item; not part of any rule's text.
 _ENUMERATOR = re.compile(
@@ -211,21 +212,33 @@ def _bracket_depths(t: str) -> list[bool]:
     """For each position, whether it lies inside a matched bracket pair.
 
     Punctuation inside brackets ("(含组织部,老干部局)") does not end a clause. Unmatched brackets,
-    common in extracted text, are ignored rather than swallowing the rest of the item.
+    common in extracted text, are ignored rather than swallowing the rest of the item. A closer
+    matches the nearest open bracket of its kind and closes every bracket opened after that one.
+    Linear time: each opener is pushed and popped once, and the pairs are marked by a running
+    count (deep nesting such as "((((…))))" would otherwise mark the same positions again and again).
     """
-    inside = [False] * len(t)
-    closers = set(_BRACKETS.values())
-    stack: list[tuple[str, int]] = []
+    kinds: list[str] = []  # the open brackets, innermost last
+    starts: list[int] = []  # where each was opened
+    depth_of_kind: dict[str, list[int]] = {opener: [] for opener in _BRACKETS}  # stack depths per kind
+    opener_of = {closer: opener for opener, closer in _BRACKETS.items()}
+    change = [0] * (len(t) + 1)
     for i, ch in enumerate(t):
-        if ch in _BRACKETS and not (ch == "“" and stack and stack[-1][0] == "“"):
-            stack.append((ch, i))
-        elif ch in closers:
-            for k in range(len(stack) - 1, -1, -1):
-                if _BRACKETS[stack[k][0]] == ch:
-                    for j in range(stack[k][1] + 1, i):
-                        inside[j] = True
-                    del stack[k:]
-                    break
+        if ch in _BRACKETS and not (ch == "“" and kinds and kinds[-1] == "“"):
+            depth_of_kind[ch].append(len(kinds))
+            kinds.append(ch)
+            starts.append(i)
+        elif ch in opener_of and depth_of_kind[opener_of[ch]]:
+            depth = depth_of_kind[opener_of[ch]][-1]
+            change[starts[depth] + 1] += 1
+            change[i] -= 1
+            while len(kinds) > depth:
+                depth_of_kind[kinds.pop()].pop()
+                starts.pop()
+    inside: list[bool] = []
+    running = 0
+    for delta in change[: len(t)]:
+        running += delta
+        inside.append(running > 0)
     return inside
 
 
@@ -271,6 +284,9 @@ class _Layout:
     def clause_text(self, start: int, end: int) -> str:
         """The clause(s) spanning ``start``..``end``, without item numbering or edge whitespace."""
         a, b = self.clause_start(start), self.clause_end(max(start, end - 1))
+        # A clause that never ends (a long text without punctuation) is cut to a window around
+        # the rule: a thousand rules in it would otherwise each carry the whole text.
+        a, b = max(a, start - CLAUSE_WINDOW), min(b, max(start, end) + CLAUSE_WINDOW)
         # Extracted text runs items together ("…(2分)。42、老干部…"), so numbering may open any clause.
         return _ENUMERATOR.sub("", self.t[a:b], count=1).strip()
 
@@ -670,6 +686,11 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
             veto_sentences.add(sentence)
             found.append(_Found(m.start(), m.end(), "veto", None))
 
+    # The phrases found so far by where they end, with their order: a mark's owner is looked up
+    # where it may end (the whitespace before the mark), not searched for among all of them.
+    by_end: dict[int, list[tuple[int, _Found]]] = {}
+    for order, phrase in enumerate(found):
+        by_end.setdefault(phrase.end, []).append((order, phrase))
     for mark in marks:
         if section == "mixed":
             continue  # 奖扣分项目: each rule's own verb says bonus or deduction, a bare mark neither
@@ -681,15 +702,19 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
         kind: RuleKind = "deduct" if section == "deduct" else "bonus"
         # A mark right after an explicit phrase of the section's kind belongs to it: "加5分(5分)" is
         # one bonus, and "该项不得分(20分)" says how much "不得分" costs.
-        owner = next(
-            (f for f in found if f.kind == kind and f.end <= mark.start and not t[f.end : mark.start].strip()), None
-        )
-        if owner is not None:
+        gap = mark.start
+        while gap > 0 and t[gap - 1].isspace():
+            gap -= 1
+        owners = [entry for end in range(gap, mark.start + 1) for entry in by_end.get(end, ()) if entry[1].kind == kind]
+        if owners:
+            owner = min(owners, key=lambda entry: entry[0])[1]  # the first found, as found
             if owner.points is None:
                 owner.points = mark.value
             continue
-        tail = t[layout.clause_start(mark.start) : mark.start]
-        found.append(_Found(mark.start, mark.end, kind, mark.value, _per_from_tail(tail)))
+        tail = t[max(layout.clause_start(mark.start), mark.start - CLAUSE_WINDOW) : mark.start]
+        rule = _Found(mark.start, mark.end, kind, mark.value, _per_from_tail(tail))
+        by_end.setdefault(rule.end, []).append((len(found), rule))
+        found.append(rule)
 
     found = _attach_caps(found, caps, layout)
     found.sort(key=lambda f: f.start)

@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import opencc
@@ -130,8 +131,29 @@ def strip_markup(s: str) -> str:
     return s.strip()
 
 
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> frozenset[str] | None:
+    """The characters without which t2s leaves a text as it is: every character of its character
+    table, and every character of the few phrases that hold none of those ("沈默" → "沉默").
+    None when the dictionaries are not where opencc-python-reimplemented keeps them."""
+    folder = Path(opencc.__file__).parent / "dictionary"
+    try:
+        characters = {line.split("\t", 1)[0] for line in (folder / "TSCharacters.txt").read_text("utf-8").splitlines()}
+        phrases = [line.split("\t", 1)[0] for line in (folder / "TSPhrases.txt").read_text("utf-8").splitlines()]
+    except OSError:
+        return None
+    triggers = {ch for key in characters for ch in key}
+    triggers.update(ch for phrase in phrases if triggers.isdisjoint(phrase) for ch in phrase)
+    return frozenset(triggers)
+
+
 def to_simplified(s: str) -> str:
     """Convert traditional Chinese to simplified (OpenCC t2s)."""
+    # OpenCC's pure-Python segmentation costs microseconds per character; most text has nothing
+    # to convert, which one scan for the characters it could change tells.
+    triggers = _t2s_triggers()
+    if triggers is not None and triggers.isdisjoint(s):
+        return s
     return _t2s().convert(s)
 
 

@@ -65,6 +65,14 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
+def _known_codec(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
 def decode_html(data: bytes, source: str, declared: str | None = None) -> tuple[str, str, tuple[str, ...]]:
     """Decode a page: (text, encoding used, warnings). Raises ParseError when nothing fits."""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -72,6 +80,8 @@ def decode_html(data: bytes, source: str, declared: str | None = None) -> tuple[
         return text, encoding, ()
     label = (declared or declared_charset(data) or "").lower()
     candidates = _LABELS.get(label) or (() if not label or label in _WESTERN else (label,))
+    # A declared charset no codec knows ("utf-8\" x=", "x-unknown") declares nothing.
+    candidates = tuple(encoding for encoding in candidates if _known_codec(encoding))
     for encoding in candidates:
         try:
             return data.decode(encoding), encoding, ()

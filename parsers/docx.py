@@ -7,7 +7,6 @@ is known to be an origin or a merged continuation.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import docx
 from lxml import etree
 
+from parsers._package_damage import package_damage
 from parsers._tables import Slot, SlotRow, append_text, to_rows
 from schema.errors import ParseError
 from schema.records import Block, Paragraph, ParsedDocument, Table
@@ -67,9 +67,7 @@ def _open(path: Path) -> docx.document.Document:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = re.sub(r"\s+", " ", str(exc)).strip()
-    text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return text[:200]
+    return package_damage(exc)  # words, not the library's exception
 
 
 def _children(el: etree._Element) -> Iterator[etree._Element]:

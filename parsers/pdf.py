@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.utils import chars_to_textmap, extract_text
 
 from parsers._pages import Line, PageContent, Segment, assemble
+from parsers._pdf_damage import CORRUPT, captured_reader_logs, failure_reason, reader_warnings
 from parsers._tables import Slot, SlotRow
 from schema.errors import ParseError
 from schema.records import ParsedDocument
 
-_ENCRYPTED = "encrypted PDF: remove the password first (e.g. qpdf --decrypt in.pdf out.pdf)"
 OCR_INSTALL = "pip install 'kaohe[ocr]'"
 _NO_OCR = f"no text layer: scanned PDF; reading it needs the OCR extra: {OCR_INSTALL}"
 
@@ -32,30 +33,65 @@ _NO_OCR = f"no text layer: scanned PDF; reading it needs the OCR extra: {OCR_INS
 def parse_pdf(path: Path) -> ParsedDocument:
     """Parse a PDF into Paragraph (one per text line) and Table blocks in reading order."""
     _check_header(path)
-    try:
-        with pdfplumber.open(path) as pdf:
-            pages = [_read_page(page) for page in pdf.pages]
-    except Exception as exc:  # pdfminer raises many kinds on damaged files; report them all alike
-        raise ParseError(str(path), _failure_reason(exc)) from exc
+    with captured_reader_logs() as records:
+        try:
+            with pdfplumber.open(path) as pdf:
+                pages, damaged = _read_pages(pdf, records)
+        except Exception as exc:  # pdfminer raises many kinds on damaged files; report them all alike
+            if isinstance(exc, MemoryError):
+                raise
+            raise ParseError(str(path), failure_reason(exc)) from exc
     if not pages:
-        raise ParseError(str(path), "corrupt or truncated PDF (no pages)")
-    pages, warnings = _ocr_scanned(path, pages)
+        raise ParseError(str(path), f"{CORRUPT}: it has no pages")
+    if len(damaged) == len(pages):
+        raise ParseError(str(path), f"{CORRUPT}: the content of its pages cannot be read")
+    warnings = reader_warnings(records)
+    warnings.extend(f"page {n}: its content cannot be read (damaged); left out" for n in sorted(damaged))
+    pages, ocr_warnings = _ocr_scanned(path, pages, damaged)
     return ParsedDocument(
         source=str(path),
         format="pdf",
         blocks=assemble(pages),
         page_count=len(pages),
-        warnings=tuple(warnings),
+        warnings=(*warnings, *ocr_warnings),
     )
 
 
-def _ocr_scanned(path: Path, pages: list[PageContent]) -> tuple[list[PageContent], list[str]]:
-    """Pages without a text layer replaced by their OCR reading, with the warnings it gave.
+def _read_pages(pdf: Any, records: list[str]) -> tuple[list[PageContent], set[int]]:
+    """Every page's content, and the numbers of the damaged pages: those that raised while being
+    read, those whose content was lost (:func:`_read_page`) and those without text or images
+    whose reading made pdfminer report damage — a page that lost its content is not a scan. The first
+    page error is raised when no page can be read at all."""
+    pages: list[PageContent] = []
+    damaged: set[int] = set()
+    first_error: Exception | None = None
+    for number, page in enumerate(pdf.pages, start=1):
+        logged = len(records)
+        try:
+            content, has_images, lost = _read_page(page)
+        except MemoryError:
+            raise
+        except Exception as exc:  # one damaged page: read the others
+            first_error = first_error or exc
+            pages.append(PageContent(number, 0.0, False, []))
+            damaged.add(number)
+            continue
+        if lost or (not content.has_text and not has_images and len(records) > logged):
+            damaged.add(content.number)
+        pages.append(content)
+    if first_error is not None and len(damaged) == len(pages):
+        raise first_error
+    return pages, damaged
+
+
+def _ocr_scanned(path: Path, pages: list[PageContent], damaged: set[int]) -> tuple[list[PageContent], list[str]]:
+    """Pages without a text layer (damaged ones aside) replaced by their OCR reading, with the
+    warnings it gave.
 
     Without the OCR extra a wholly scanned PDF fails naming the install command; the scanned
     pages of a mixed PDF are left out with a warning saying the same.
     """
-    scanned = [page.number for page in pages if not page.has_text]
+    scanned = [page.number for page in pages if not page.has_text and page.number not in damaged]
     if not scanned:
         return pages, []
     try:
@@ -63,7 +99,7 @@ def _ocr_scanned(path: Path, pages: list[PageContent]) -> tuple[list[PageContent
 
         recognised = read_scanned_pages(path, scanned)
     except ImportError as exc:
-        if len(scanned) == len(pages):
+        if not any(page.has_text for page in pages):
             raise ParseError(str(path), _NO_OCR) from exc
         return pages, [f"page {n}: no text layer (scanned page); to read it: {OCR_INSTALL}" for n in scanned]
     except Exception as exc:  # the engine or the renderer failing on one file must not stop a run
@@ -79,31 +115,16 @@ def _check_header(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
-        raise ParseError(str(path), "corrupt or truncated PDF (no %PDF- header: not a PDF file)")
-
-
-def _failure_reason(exc: BaseException) -> str:
-    """One line saying why pdfplumber/pdfminer could not read the file."""
-    # pdfplumber wraps pdfminer's exception (PdfminerException(original)); look at the whole chain.
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and len(chain) < 10:
-        chain.append(current)
-        inner = current.args[0] if current.args and isinstance(current.args[0], BaseException) else None
-        current = inner or current.__cause__
-    if any("Password" in type(e).__name__ or "Encrypt" in type(e).__name__ for e in chain):
-        return _ENCRYPTED
-    root = chain[-1]
-    detail = re.sub(r"\s+", " ", str(root)).strip()[:160]
-    name = type(root).__name__
-    return f"corrupt or truncated PDF ({name}: {detail})" if detail else f"corrupt or truncated PDF ({name})"
+        raise ParseError(str(path), f"{CORRUPT}: no %PDF- header, so not a PDF file")
 
 
 # --- one page --------------------------------------------------------------------------------
 
 
-def _read_page(page: Any) -> PageContent:
-    """Tables and outside-table text lines of one page; closes the page afterwards."""
+def _read_page(page: Any) -> tuple[PageContent, bool, bool]:
+    """Tables and outside-table text lines of one page, whether it shows an image, and whether its
+    content was lost: without text and images, and with content that could not be read
+    (:func:`_content_lost`). Closes the page afterwards."""
     try:
         chars = page.chars
         tables = page.find_tables()
@@ -117,9 +138,29 @@ def _read_page(page: Any) -> PageContent:
         items: list[Line | Segment] = [_segment(table, in_tables, mids) for table in tables]
         items.extend(_text_lines(outside))
         items.sort(key=lambda item: (item.top, isinstance(item, Segment)))
-        return PageContent(page.page_number, float(page.height), bool(chars), items)
+        has_images = bool(page.images)
+        lost = not chars and not has_images and _content_lost(page)
+        return PageContent(page.page_number, float(page.height), bool(chars), items), has_images, lost
     finally:
         page.close()
+
+
+_TEXT_OBJECT = re.compile(rb"(?<![A-Za-z0-9])BT(?![A-Za-z0-9])")
+
+
+def _content_lost(page: Any) -> bool:
+    """Whether a page without characters lost them to damage rather than never having any: a
+    content stream that decoded to nothing (pdfminer drops undecodable data silently), or text
+    objects (BT … ET) that gave no characters. Only a page whose content reads fine and holds no
+    text object is a scan (or blank)."""
+    for stream in page.page_obj.contents or []:
+        stream = resolve1(stream)
+        if not isinstance(stream, PDFStream):
+            return True
+        data = stream.get_data()
+        if (not data and stream.attrs.get("Length") != 0) or _TEXT_OBJECT.search(data):
+            return True
+    return False
 
 
 def _v_mid(char: dict[str, Any]) -> float:

@@ -8,12 +8,13 @@ what the file really is. Values are shown as the sheet shows them (:mod:`parsers
 
 from __future__ import annotations
 
-import re
+import io
 from pathlib import Path
 
 import xlrd
 from xlrd.sheet import Sheet as XlrdSheet
 
+from parsers._package_damage import package_damage
 from parsers._sheets import ENCRYPTED, Sheet, is_encrypted_ole, sheet_blocks, value_text, workbook_kind
 from schema.errors import ParseError
 from schema.records import Block, ParsedDocument
@@ -42,8 +43,10 @@ def parse_xls_bytes(data: bytes, source: str, warnings: tuple[str, ...] = ()) ->
         raise ParseError(source, _NOT_XLS)
     if is_encrypted_ole(data):
         raise ParseError(source, ENCRYPTED)
+    log = io.StringIO()
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        # xlrd prints its damage notes to stdout, naming no file: kept as this file's warnings.
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=log)
     except xlrd.XLRDError as exc:
         if "encrypted" in str(exc).lower():
             raise ParseError(source, ENCRYPTED) from exc
@@ -63,6 +66,8 @@ def parse_xls_bytes(data: bytes, source: str, warnings: tuple[str, ...] = ()) ->
         book.release_resources()
     if not blocks:
         raise ParseError(source, "no data in the workbook (every visible sheet is empty)")
+    notes = dict.fromkeys(line.strip() for line in log.getvalue().splitlines() if line.strip())
+    warnings = (*warnings, *(f"xls reader: {note[:160]}" for note in list(notes)[:3]))
     return ParsedDocument(source=source, format="xls", blocks=tuple(blocks), warnings=warnings)
 
 
@@ -105,5 +110,4 @@ def _number_format(book: xlrd.Book, xf_index: int | None) -> str | None:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = re.sub(r"\s+", " ", str(exc)).strip()
-    return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:200]
+    return package_damage(exc)  # words, not the library's exception

@@ -14,13 +14,13 @@ by a program that does not compute them). Sheet names are not text of the docume
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from pathlib import Path
 
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parsers._package_damage import package_damage
 from parsers._sheets import ENCRYPTED, Sheet, is_encrypted_ole, sheet_blocks, value_text, workbook_kind
 from schema.errors import ParseError
 from schema.records import Block, ParsedDocument
@@ -87,5 +87,4 @@ def _sheet(worksheet: Worksheet) -> Sheet:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = re.sub(r"\s+", " ", str(exc)).strip()
-    return (f"{type(exc).__name__}: {text}" if text else type(exc).__name__)[:200]
+    return package_damage(exc)  # words, not the library's exception

@@ -347,20 +347,20 @@ def _raises(path: Path) -> ParseError:
 def test_truncated_pdf(tmp_path: Path, corpus_dir: Path) -> None:
     path = tmp_path / "truncated.pdf"
     path.write_bytes((corpus_dir / "nanchang-kaohe-2023.pdf").read_bytes()[:1000])
-    assert _raises(path).reason.startswith("corrupt or truncated PDF (")
+    assert _raises(path).reason.startswith("corrupt or truncated PDF: ")
 
 
 def test_pdf_header_followed_by_garbage(tmp_path: Path) -> None:
     path = tmp_path / "garbage.pdf"
     path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
-    assert _raises(path).reason.startswith("corrupt or truncated PDF (")
+    assert _raises(path).reason.startswith("corrupt or truncated PDF: ")
 
 
 def test_text_file_renamed_pdf(tmp_path: Path) -> None:
     path = tmp_path / "notes.pdf"
     path.write_text("考核细则\n这不是 PDF 文件。\n", encoding="utf-8")
     reason = _raises(path).reason
-    assert reason.startswith("corrupt or truncated PDF (")
+    assert reason.startswith("corrupt or truncated PDF: ")
     assert "not a PDF" in reason
 
 

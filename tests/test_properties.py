@@ -7,22 +7,28 @@ separators), so that the generated texts exercise the patterns rather than only 
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normalizers.numbers import parse_number
-from normalizers.points import parse_points, split_name_points
+from normalizers.numbers import first_number, parse_chinese_numeral, parse_number
+from normalizers.points import inline_points, parse_points, split_name_points
 from normalizers.rules import amount_rules, find_rules, item_points, stated_points
 from normalizers.targets import parse_target, single_threshold
-from parsers.text import parse_text_string
+from parsers.text import parse_text, parse_text_string
+from pipeline.build import build
 from pipeline.build.columns import numbering_rank, role_of
+from pipeline.build.runon import expand_runon
 from pipeline.build.stream import expand_streams
 from pipeline.build.table import table_indicators
-from schema.records import Cell, Table
+from pipeline.normalize import normalize
+from schema.errors import ParseError
+from schema.records import Cell, Paragraph, ParsedDocument, Table
 
 _TOKENS = [
     "扣", "加", "减", "奖", "得", "计", "分", "每", "少", "次", "篇", "件", "元", "%", "万", "人",
@@ -31,11 +37,16 @@ _TOKENS = [
     "不得分", "扣完为止", "最多", "最高", "否则", "其中", "一票否决", "以上", "以下", "不少于", "≥", "≤", "=",
     "满分", "得满分", "占", "基准分", "加:", "减:", "按", "比例", "分别", "酌情", "累计", "为止", "封顶",
     "1.", "2、", "一、", "(一)", "①", "序号", "考核项目", "分值", "得分", "评分标准", "一级指标", "合计", "备注",
+    # what the fuzzer found: numerals that are no number, broken figures, brackets
+    "二一、", "十十、", "扣0 .5分", "[", "]", "【", "】", "《", "》", "“", "”", "\x00",
 ]
 TEXT = st.lists(st.sampled_from(_TOKENS), max_size=60).map("".join)
 SECTIONS = st.sampled_from(["scored", "bonus", "deduct", "mixed"])
 POINTS = st.one_of(st.none(), st.floats(min_value=0, max_value=500, allow_nan=False))
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SOME = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Any text at all, surrogates and control characters included (as a damaged file decodes).
+ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=200)
 
 
 @FAST
@@ -94,6 +105,63 @@ def test_table_reader_never_raises(rows: list[list[tuple[str, bool]]]) -> None:
                 assert isinstance(node.name, str)
 
 
+@SOME
+@given(ANY_TEXT)
+def test_grammars_and_normalizers_on_any_text(text: str) -> None:
+    """Not only the tokens the grammars look for: any characters, in any order."""
+    for rule in find_rules(text, "scored", None):
+        assert rule.kind in ("deduct", "bonus", "veto", "tier")
+        assert rule.points is None or rule.points >= 0
+    for value in (stated_points(text), item_points(text), parse_points(text), parse_number(text), first_number(text)):
+        assert value is None or isinstance(value, float)
+    assert all(isinstance(points, float) for points in inline_points(text))
+    numeral = parse_chinese_numeral(text)
+    assert numeral is None or numeral >= 0
+    for target in (parse_target(text), single_threshold(text)):
+        assert target is None or target.op in (">=", "<=", ">", "<", "=")
+
+
+_DIGITS = "一二三四五六七八九"
+
+
+@SOME
+@given(st.integers(min_value=1, max_value=99))
+def test_section_numerals_read_back(number: int) -> None:
+    tens, units = divmod(number, 10)
+    spelled = ("" if tens <= 1 else _DIGITS[tens - 1]) + ("十" if tens else "") + (_DIGITS[units - 1] if units else "")
+    assert parse_chinese_numeral(spelled) == number
+
+
+@SOME
+@given(st.lists(st.sampled_from("一二三四五六七八九十两〇"), min_size=1, max_size=4).map("".join))
+def test_any_run_of_numerals_is_a_number_or_none(numerals: str) -> None:
+    value = parse_chinese_numeral(numerals)
+    assert value is None or value >= 0
+
+
+@SOME
+@given(st.one_of(ANY_TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")), st.binary(max_size=300),
+                 TEXT.map(str.encode)))
+def test_text_parser_on_any_bytes_raises_only_parse_errors(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "input.txt"
+        path.write_bytes(data)
+        try:
+            doc = parse_text(path)
+        except ParseError as exc:
+            assert exc.reason and "\n" not in exc.reason
+            return
+    assert doc.format == "text" and all(isinstance(block, Paragraph | Table) for block in doc.blocks)
+
+
+@SOME
+@given(TEXT)
+def test_build_stage_on_any_text_never_raises(text: str) -> None:
+    doc = ParsedDocument(source="t.txt", format="text", blocks=parse_text_string(text) or (Paragraph(text="x"),))
+    extraction = build(normalize(doc), "0" * 64)
+    assert all(isinstance(indicator.name, str) for indicator in extraction.indicators)
+
+
 def _seconds(function: Callable[[str], object], text: str) -> float:
     best = float("inf")
     for _ in range(5):
@@ -124,4 +192,24 @@ def test_text_layouts_time_is_linear(line: str) -> None:
         return expand_streams(parse_text_string(text))
 
     small, large = line * 500, line * 2000
+    assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05
+
+
+@pytest.mark.parametrize(
+    ("read", "unit"),
+    [
+        (lambda text: find_rules(text, "scored", 5), None),  # nested brackets
+        (lambda text: find_rules(text, "bonus"), "(3分)"),  # marks paired with their phrases
+        (lambda text: expand_runon((Paragraph(text=text),)), "考核指标(1分)，每少一次扣1分；"),  # run-on header search
+        (lambda text: expand_runon((Paragraph(text=text),)), "序号考核项目分值"),
+        (lambda text: build(normalize(ParsedDocument("t.txt", "text", parse_text_string(text))), "0" * 64),
+         "二一、领导重视(20分)\n1、成立(3分)\n"),
+    ],
+)
+def test_fuzz_worst_cases_take_linear_time(read: Callable[[str], object], unit: str | None) -> None:
+    """The inputs the fuzzer timed out on, at n and 4n: well under the sixteen times of quadratic work."""
+    def text(n: int) -> str:
+        return "(" * (n * 10) + "扣1分" + ")" * (n * 10) if unit is None else unit * n
+
+    small, large = text(400), text(1600)
     assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05

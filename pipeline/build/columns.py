@@ -9,6 +9,7 @@ disagree, the content wins — header words vary by publisher, the shape of the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -50,11 +51,14 @@ _DIGIT = re.compile(r"\d")
 _SIGNED = re.compile(r"^[+-]\d+(?:\.\d+)?分?(?:(?:至|~|-|—)[+-]?\d+(?:\.\d+)?分?)?$")
 
 
+_SPACE_RUN = re.compile(r"\s+")
+_TRAILING_NOTE = re.compile(r"(?<=.)\([^()]*\)$")
+
+
 def header_key(text: str) -> str:
     """Header text as compared: width folded, without whitespace (headers wrap: '分值\\n权重') and
     without a trailing unit or note in parentheses ('分值(分)', '权重(%)', '全年预算数(A)')."""
-    key = re.sub(r"\s+", "", fold_width(text))
-    return re.sub(r"(?<=.)\([^()]*\)$", "", key)
+    return _TRAILING_NOTE.sub("", _SPACE_RUN.sub("", fold_width(text)))
 
 
 def _role_of_key(key: str) -> Role | None:
@@ -70,12 +74,46 @@ def _role_of_key(key: str) -> Role | None:
     return None
 
 
+_LONGEST_HEADER_WORD = 12
+_ANY_NAME = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _NAMES))
+# Where a whole-header word may begin: any name matching there (a lookahead, so every position).
+_NAME_START = re.compile(f"(?=(?:{_ANY_NAME.pattern}))")
+
+
+def header_word_starts(text: str) -> frozenset[int] | None:
+    """The positions of ``text`` (without whitespace) where a word that names a column may begin,
+    found in one scan: a word at any other position cannot pass :func:`names_a_column`, so a
+    search over every position of a long text need not try its windows one by one. None when
+    width folding changes the text's length (its positions would not line up)."""
+    folded = fold_width(text)
+    if len(folded) != len(text):
+        return None
+    return frozenset(match.start() for match in _NAME_START.finditer(folded))
+
+
+def header_word_at(compact: str, position: int, starts: frozenset[int] | None) -> str | None:
+    """The longest word of up to 12 characters at ``position`` of a text without whitespace that
+    names a column and states no figure ("指标(70分)" is a level cell of a first row, not a
+    header); ``starts`` from :func:`header_word_starts`."""
+    if starts is not None and position not in starts:
+        return None
+    return _longest_header_word(compact[position : position + _LONGEST_HEADER_WORD])
+
+
+@functools.lru_cache(maxsize=16384)  # a long text repeats its windows: cells, marks, phrases
+def _longest_header_word(window: str) -> str | None:
+    words = (window[:n] for n in range(len(window), 1, -1))
+    return next((word for word in words if names_a_column(word) and not _DIGIT.search(word)), None)
+
+
+@functools.lru_cache(maxsize=16384)
 def names_a_column(text: str) -> bool:
     """Whether the whole text is a header by the whole-header vocabulary (not a text containing one)."""
-    key = header_key(text)
-    return any(pattern.fullmatch(key) for pattern, _ in _NAMES)
+    # Cached: the run-on header search asks about the same short windows of a long text many times.
+    return _ANY_NAME.fullmatch(header_key(text)) is not None
 
 
+@functools.lru_cache(maxsize=16384)
 def role_of(text: str) -> Role | None:
     """The role a header text names, by the vocabulary tables; None for anything else.
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from normalizers.numbers import parse_chinese_numeral
 from normalizers.rules import item_points
 from pipeline.build.tree import Draft
 from schema.records import Paragraph
@@ -37,21 +38,8 @@ _OPEN_MARK = re.compile(r"[(（]\s*\d+(?:\.\d+)?(?![\d.]|\s*分)")
 _ORPHAN_CLOSE = re.compile(r"(?<![\d\s(（])分[)）]")
 _ANY_ITEM = re.compile(r"(?<![\d.])\d+\s*[、．.](?!\d)")
 _PUNCT = re.compile(r"[，,。；;：:、！？!?]")
-_NUMERALS = "一二三四五六七八九十"
 _MIN_ITEMS = 3
 _SUB_HEADING = re.compile(r"(?:^|(?<=\n))\s*[(（][一二三四五六七八九十]{1,3}[)）]")
-
-
-def _numeral_value(text: str) -> int:
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _NUMERALS.index(text[1]) + 1
-    if text.endswith("十"):
-        return (_NUMERALS.index(text[0]) + 1) * 10
-    if "十" in text:
-        return (_NUMERALS.index(text[0]) + 1) * 10 + _NUMERALS.index(text[-1]) + 1
-    return _NUMERALS.index(text) + 1
 
 
 def _item_start(number: int) -> re.Pattern[str]:
@@ -165,7 +153,8 @@ class _Stream:
         position = 0
         for match in _SECTION.finditer(line):
             expected = len(self.sections) + 1
-            if _numeral_value(match.group(1)) != expected:
+            # A run of numerals that is no number ("二一、", "十十、") numbers no section.
+            if parse_chinese_numeral(match.group(1)) != expected:
                 continue
             self._read_text(position, match.start(), line_start=position == 0)
             if match.start() > 0 and line[: match.start()].strip():

@@ -10,16 +10,16 @@ hands the grid to the table reader like any other table.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
-from pipeline.build.columns import names_a_column, role_of
+from pipeline.build.columns import header_word_at, header_word_starts, role_of
 from pipeline.build.vocabulary import HIERARCHY_ROLES, TOTAL_LABELS, Role
 from schema.records import Block, Cell, Paragraph, Table
 
 _MIN_HEADER = 3
 _GROUP_WORD = "类别"
-_LONGEST_WORD = 12
 _VALUE_ROLES = (Role.POINTS, Role.SCORE, Role.TARGET, Role.ACTUAL)
 # A level name: words ending in 指标, maybe with its points ("产出指标(50分)").
 _LEVEL = re.compile(r"[\u4e00-\u9fff()（）]{1,16}?指标[)）]?(?:[(（][^()（）]{0,12}[)）])?")
@@ -29,14 +29,14 @@ _VALUE = re.compile(
 )
 _TOTAL = re.compile(f"^(?:{TOTAL_LABELS})")
 _UNNAMED = re.compile(r"[\u4e00-\u9fff]{2,5}")
-_DIGITS = re.compile(r"\d")
 # Spaces between two Han characters: a narrow cell's text set one character per line ("保 证 项 目").
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 # A row's number: after a sentence end, a space or words, before the row's words (not "扣1分").
 _ROW_NUMBER = r"(?:(?<=^)|(?<=[。;；.!！?？\s\u4e00-\u9fff)）]))\s*{}(?![\d.．%分])(?=\s*[\u4e00-\u9fff(（“])"
 
 
-def _header_words(text: str) -> tuple[int, int, list[str]] | None:
+@functools.lru_cache(maxsize=64)  # asked twice of a paragraph: as a header alone, and as a table
+def _header_words(text: str) -> tuple[int, int, tuple[str, ...]] | None:
     """The first run of at least three header words written together: (start, end, words), the
     positions those of ``text`` (spaces inside and between the words are skipped: "扣 分 标 准")."""
     kept = [i for i, ch in enumerate(text) if not ch.isspace()]
@@ -45,14 +45,7 @@ def _header_words(text: str) -> tuple[int, int, list[str]] | None:
     if found is None:
         return None
     start, end, words = found
-    return kept[start], kept[end - 1] + 1, words
-
-
-def _word_at(compact: str, position: int) -> str | None:
-    sizes = range(min(_LONGEST_WORD, len(compact) - position), 1, -1)
-    words = (compact[position : position + n] for n in sizes)
-    # A header word states no figure: "指标(70分)" is a level cell of the first row, not a header.
-    return next((word for word in words if names_a_column(word) and not _DIGITS.search(word)), None)
+    return kept[start], kept[end - 1] + 1, tuple(words)
 
 
 def _may_follow(words: list[str], word: str) -> bool:
@@ -62,17 +55,17 @@ def _may_follow(words: list[str], word: str) -> bool:
 
 
 def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
-    index = 0
-    while index < len(compact):
-        first = _word_at(compact, index)
+    starts = header_word_starts(compact)
+    # Only where a header word may begin can a header begin: those positions, in order.
+    for index in sorted(starts) if starts is not None else range(len(compact)):
+        first = header_word_at(compact, index, starts)
         # A header opens with its first column: the numbering or a hierarchy column.
         if first is None or role_of(first) not in (Role.INDEX, *HIERARCHY_ROLES):
-            index += 1
             continue
         words: list[str] = []
         position = index
         while position < len(compact):
-            word = _word_at(compact, position)
+            word = header_word_at(compact, position, starts)
             if word is not None and not _may_follow(words, word):
                 break
             if word is None and words:
@@ -80,7 +73,8 @@ def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
                 word = next(
                     (compact[position : position + n] for n in (2, 3, 4, 5)
                      if _UNNAMED.fullmatch(compact[position : position + n])
-                     and (following := _word_at(compact, position + n)) is not None and _may_follow(words, following)),
+                     and (following := header_word_at(compact, position + n, starts)) is not None
+                     and _may_follow(words, following)),
                     None,
                 )
             if word is None:
@@ -89,7 +83,6 @@ def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
             position += len(word)
         if len(words) >= _MIN_HEADER and any(role_of(w) in HIERARCHY_ROLES for w in words):
             return index, position, words
-        index += 1
     return None
 
 
@@ -105,6 +98,8 @@ def _numbered_rows(text: str) -> list[tuple[str, str]]:
             break
         starts.append((match.start(), match.end()))
         position, number = match.end(), number + 1
+    if not starts:  # no row numbered 1 (a text of the header only)
+        return rows
     for (start, end), following in zip(starts, [*starts[1:], (len(text), len(text))], strict=True):
         rows.append((text[start:end].strip(), text[end : following[0]].strip()))
     return rows
@@ -213,7 +208,7 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
         first = next((i for i, w in enumerate(words) if role_of(w) is Role.LEVEL), 0)
     if first:
         start = text.index(words[first][0], start + sum(len(w) for w in words[:first]) - 1)
-    words = words[first:]
+    words = list(words[first:])  # the cached header words stay as found
     before, data = text[:start].strip(), text[end:]
     roles = [role_of(w) for w in words]
     if roles[0] is Role.LEVEL:
@@ -350,7 +345,7 @@ def _header_only(text: str) -> list[str] | None:
     rest = re.sub(r"\s+", "", text[found[1] :])
     if rest and not _UNNAMED.fullmatch(rest):
         return None
-    return [*found[2], rest] if rest else found[2]  # a last label no vocabulary names: 备注
+    return [*found[2], rest] if rest else list(found[2])  # a last label no vocabulary names: 备注
 
 
 def _row_paragraphs(blocks: Sequence[Block], start: int) -> int:
