@@ -233,6 +233,11 @@ def _sqlite_authorizer(action: int, arg1: str | None, arg2: str | None, _db: str
     """Allow reading only: SELECT, reading columns, functions, and pragmas that read."""
     if action in _SQLITE_READ_ACTIONS:
         return sqlite3.SQLITE_OK
+    # Opening an FTS5 table (search_index) declares its columns, which SQLite authorizes as an
+    # update of sqlite_master; nothing is written (the file is read-only, and check_read_only
+    # refuses UPDATE statements before they get here).
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_PRAGMA and (arg2 is None or (arg1 or "").lower() in _READ_PRAGMAS_WITH_ARGUMENT):
         return sqlite3.SQLITE_OK
     return sqlite3.SQLITE_DENY
@@ -316,7 +321,7 @@ def _refused_by_database(exc: BaseException) -> bool:
 
 
 @contextmanager
-def _read_transaction(engine: Engine) -> Iterator[Connection]:
+def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A connection in a transaction that is read-only and always rolled back."""
     try:
         connection = engine.connect()
@@ -375,7 +380,7 @@ def run_query(db_url: str, sql: str) -> QueryResult:
     engine = open_read_only(db_url)
     driver_error: type[BaseException] = getattr(engine.dialect.dbapi, "Error", DBAPIError)
     try:
-        with _read_transaction(engine) as connection:
+        with read_transaction(engine) as connection:
             return _execute(connection, statement)
     except (DBAPIError, driver_error) as exc:
         if _refused_by_database(exc):
@@ -533,7 +538,7 @@ def read_tables(db_url: str) -> tuple[list[TableData], list[str]]:
     """
     engine = open_read_only(db_url)
     try:
-        with _read_transaction(engine) as connection:
+        with read_transaction(engine) as connection:
             present = set(inspect(connection).get_table_names())
             if "documents" not in present:
                 raise DatabaseUnavailable(
