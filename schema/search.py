@@ -1,5 +1,7 @@
 """The SQLite full-text index of indicator names, descriptions and clause (rule) texts.
 
+``search_hits`` is a view of the index's entries with their document and indicator (for Datasette).
+
 ``search_index`` is an FTS5 table with the ``trigram`` tokenizer, so any substring of three or
 more characters matches — Chinese has no spaces to split words at. Triggers on ``indicators`` and
 ``clauses`` keep it in step with every insert, update and delete, including the rows a document
@@ -83,11 +85,35 @@ _CLAUSE_ROWS = """
 _DELETE_INDICATOR = "DELETE FROM search_index WHERE rowid IN (old.id * 3, old.id * 3 + 1);"
 _DELETE_CLAUSE = "DELETE FROM search_index WHERE rowid = old.id * 3 + 2;"
 
+SEARCH_VIEW = "search_hits"
+# Each entry with its document and indicator; hit_id is the entry's rowid, so Datasette can search
+# the view through the index (fts_table search_index, fts_pk hit_id).
+_SEARCH_HITS = """
+CREATE VIEW search_hits AS
+SELECT s.rowid AS hit_id,
+       s.kind,
+       s.text,
+       d.id AS document_id,
+       d.file_name,
+       d.title,
+       s.indicator_id,
+       i.path AS indicator_path,
+       i.level,
+       CASE WHEN s.kind = 'rule' THEN c.points ELSE i.points END AS points,
+       s.clause_id,
+       c.kind AS clause_kind
+FROM search_index AS s
+JOIN documents AS d ON d.id = s.document_id
+LEFT JOIN indicators AS i ON i.id = s.indicator_id
+LEFT JOIN clauses AS c ON c.id = s.clause_id
+"""
+
 CREATE_STATEMENTS = (
     # kind and the ids are stored, not indexed: only the text is matched.
     "CREATE VIRTUAL TABLE search_index USING fts5("
     "text, kind UNINDEXED, document_id UNINDEXED, indicator_id UNINDEXED, clause_id UNINDEXED, "
     "tokenize='trigram')",
+    _SEARCH_HITS.strip(),
     f"CREATE TRIGGER search_index_indicator_insert AFTER INSERT ON indicators BEGIN "
     f"{_INDICATOR_ROWS.format(row='new')} END",
     f"CREATE TRIGGER search_index_indicator_delete AFTER DELETE ON indicators BEGIN {_DELETE_INDICATOR} END",
@@ -113,7 +139,11 @@ TRIGGERS = (
     "search_index_clause_delete",
     "search_index_clause_update",
 )
-DROP_STATEMENTS = (*(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS), f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
+DROP_STATEMENTS = (
+    *(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS),
+    f"DROP VIEW IF EXISTS {SEARCH_VIEW}",
+    f"DROP TABLE IF EXISTS {SEARCH_TABLE}",
+)
 
 
 def create_search_index(connection: Connection) -> bool:

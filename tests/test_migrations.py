@@ -30,7 +30,7 @@ from schema.migrate import (
 )
 from schema.models import Base, create_engine_for, init_db
 from schema.records import DocumentInfo, Extraction, Indicator
-from schema.search import SEARCH_TABLE, include_name, is_search_table
+from schema.search import SEARCH_TABLE, SEARCH_VIEW, include_name, is_search_table
 
 HEAD = "0006_search"
 TABLES_0001 = ("documents", "indicators", "clauses", "facts", "warnings")
@@ -66,7 +66,8 @@ def _rows(engine: Engine, sql: str, **params: object) -> list[tuple[object, ...]
 
 
 def _views(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_view_names())
+    """The views, without the full-text index's (SQLite only: see _search_tables)."""
+    return set(inspect(engine).get_view_names()) - {SEARCH_VIEW}
 
 
 def _tables(engine: Engine) -> set[str]:
@@ -545,7 +546,9 @@ def test_schema_at_head_equals_models(url: str, engine: Engine) -> None:
         reflected = {col["name"]: col["nullable"] for col in inspector.get_columns(table.name)}
         assert reflected == {col.name: col.nullable for col in table.columns}, table.name
     assert _tables(engine) == {"alembic_version", *Base.metadata.tables}
-    assert _search_tables(engine) == ({SEARCH_TABLE} if engine.dialect.name == "sqlite" else set())
+    sqlite = engine.dialect.name == "sqlite"
+    assert _search_tables(engine) == ({SEARCH_TABLE} if sqlite else set())
+    assert set(inspect(engine).get_view_names()) == (VIEWS | {SEARCH_VIEW} if sqlite else VIEWS)
 
 
 def test_schema_after_legacy_stamp_equals_models(url: str, engine: Engine) -> None:
