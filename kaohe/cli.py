@@ -227,9 +227,9 @@ def _safe_streams() -> None:
 
 def _register_commands() -> None:
     # Each analyst command lives in its own module under kaohe/commands.
-    from kaohe.commands import db, diff, export, query, search
+    from kaohe.commands import db, diff, export, query, search, serve
 
-    for module in (db, query, search, export, diff):
+    for module in (db, query, search, export, diff, serve):
         main.add_command(module.command)
 
 
