@@ -155,3 +155,21 @@ def test_cli_search_errors(tmp_path: Path) -> None:
     assert result.output.splitlines()[-1].startswith("Error: database file not found:")
     result = CliRunner().invoke(main, ["search", "  ", "--db", missing])
     assert result.output.splitlines()[-1] == "Error: the search text is empty"
+
+
+def test_without_trigrams_no_index_is_made_and_like_answers(
+    tmp_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on a SQLite older than 3.34: the migration makes nothing, search uses LIKE.
+    monkeypatch.setattr("schema.search.TRIGRAM_SQLITE_VERSION", (99, 0, 0))
+    engine = create_engine_for(tmp_db_url)
+    try:
+        upgrade(engine)
+        _store(engine, tmp_path)
+        with engine.connect() as conn:
+            tables = conn.execute(text("SELECT name FROM sqlite_master WHERE name LIKE 'search%'")).all()
+        assert tables == []
+    finally:
+        engine.dispose()
+    result = search(tmp_db_url, "满意度调查")
+    assert (result.method, [hit.text for hit in result.hits]) == ("like", ["满意度调查达90%以上"])
