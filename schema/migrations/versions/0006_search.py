@@ -3,7 +3,9 @@
 An FTS5 table over indicator names, descriptions and clause texts, kept in step by triggers on
 indicators and clauses, and filled with the rows already stored (see schema/search.py). Made only
 on SQLite builds with FTS5 and the trigram tokenizer (3.34+); on PostgreSQL, and where SQLite
-lacks them, nothing is done and kaohe search uses LIKE / ILIKE.
+lacks them, nothing is done and kaohe search uses LIKE / ILIKE. The statements are
+schema.search's; changing the index later takes a new revision (which drops this one's objects
+and makes the new ones), never an edit of these statements.
 
 Revision ID: 0006_search
 Revises: 0005_format_comment
