@@ -182,6 +182,11 @@ def _sqlite_authorizer(action: int, arg1: str | None, arg2: str | None, _db: str
     """Allow reading only: SELECT, reading columns, functions, and pragmas that read."""
     if action in _SQLITE_READ_ACTIONS:
         return sqlite3.SQLITE_OK
+    # Opening an FTS5 table (search_index) declares its columns, which SQLite authorizes as an
+    # update of sqlite_master; nothing is written (the file is read-only, and check_read_only
+    # refuses UPDATE statements before they get here).
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_PRAGMA and (arg2 is None or (arg1 or "").lower() in _READ_PRAGMAS_WITH_ARGUMENT):
         return sqlite3.SQLITE_OK
     return sqlite3.SQLITE_DENY

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -18,6 +19,9 @@ from kaohe.options import db_option, limit_options
 from schema.limits import Limits
 from schema.models import describe_url
 from schema.records import Extraction
+
+if TYPE_CHECKING:
+    from pipeline.ingest import IngestReport
 
 # The pipeline modules are imported inside the commands, so `kaohe --version` and `--help` do not
 # load the PDF/Word libraries and keep working even when an extraction module is broken.
@@ -46,6 +50,8 @@ def main() -> None:
     help="Extraction processes [default: one per CPU; 1 = no subprocesses].",
 )
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the failures and the totals (no progress bar).")
+@click.option("--verbose", "-v", is_flag=True, help="Also print each extraction warning under its file.")
 @click.option("--prune", is_flag=True, help="Delete stored documents under DIRECTORY whose files are gone.")
 @click.option(
     "--executor",
@@ -66,6 +72,8 @@ def ingest(
     db_url: str,
     workers: int | None,
     no_progress: bool,
+    quiet: bool,
+    verbose: bool,
     prune: bool,
     executor: str,
     scheduler: str | None,
@@ -94,6 +102,8 @@ def ingest(
             "give a file, e.g. --db sqlite:///kaohe.db",
             param_hint="--db",
         )
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other: give one of them")
     if executor == "dask":
         try:
             import dask.distributed  # noqa: F401
@@ -101,13 +111,14 @@ def ingest(
             raise click.ClickException("the dask executor needs dask.distributed: pip install 'kaohe[dask]'") from exc
     discovery = discover_all(directory)
     sources = discovery.files
-    click.echo(f"Ingesting {len(sources)} files from {directory} into {shown_url}")
+    if not quiet:
+        click.echo(f"Ingesting {len(sources)} files from {directory} into {shown_url}")
     try:
         report = run_ingest(
             directory,
             db_url,
             workers,
-            not no_progress,
+            not (no_progress or quiet),
             sources=sources,
             prune=prune,
             executor="dask" if executor == "dask" else "local",
@@ -119,20 +130,30 @@ def ingest(
         # The database cannot be opened or created at all (bad URL, missing driver, no access).
         first_line = str(exc).splitlines()[0] if str(exc) else ""
         raise click.ClickException(f"database {shown_url}: {type(exc).__name__}: {first_line}") from exc
-    for loaded in report.details:
-        line = f"loaded {loaded.source_path}: {loaded.indicators} indicators, {loaded.clauses} clauses"
-        click.echo(line + "".join(f"\n  warning: {w}" for w in loaded.warnings))
-    for path in report.gone:
-        if path in report.pruned:
-            click.echo(f"pruned: {path} (file gone; its document and rows deleted)")
-        else:
-            click.echo(f"gone: {path} (use --prune to remove)")
-    click.echo(f"loaded {len(report.loaded)}, skipped {len(report.skipped)}, failed {len(report.failed)}")
-    click.echo(f"database: {describe_url(db_url)}")
-    for path, reason in report.failed:
-        click.echo(f"FAILED {path}: {reason}")
+    _print_report(report, db_url, quiet=quiet, verbose=verbose)
     if report.failed:
         raise SystemExit(1)
+
+
+def _print_report(report: IngestReport, db_url: str, *, quiet: bool, verbose: bool) -> None:
+    """The loaded files (with their warnings when verbose, else a count), the failures, the gone
+    files, then the totals; quiet: only the failures and the totals."""
+    if not quiet:
+        for loaded in report.details:
+            line = f"loaded {loaded.source_path}: {loaded.indicators} indicators, {loaded.clauses} clauses"
+            if loaded.warnings and not verbose:
+                line += f", {len(loaded.warnings)} warning{'s' if len(loaded.warnings) > 1 else ''}"
+            click.echo(line + ("".join(f"\n  warning: {w}" for w in loaded.warnings) if verbose else ""))
+    for path, reason in report.failed:
+        click.echo(f"FAILED {path}: {reason}")
+    if not quiet:
+        for path in report.gone:
+            if path in report.pruned:
+                click.echo(f"pruned: {path} (file gone; its document and rows deleted)")
+            else:
+                click.echo(f"gone: {path} (use --prune to remove)")
+    click.echo(f"loaded {len(report.loaded)}, skipped {len(report.skipped)}, failed {len(report.failed)}")
+    click.echo(f"database: {describe_url(db_url)}")
 
 
 def _num(value: float | None) -> str:
@@ -227,9 +248,9 @@ def _safe_streams() -> None:
 
 def _register_commands() -> None:
     # Each analyst command lives in its own module under kaohe/commands.
-    from kaohe.commands import db, diff, export, query, schema, stats, tables
+    from kaohe.commands import db, diff, export, query, schema, search, serve, stats, tables
 
-    for module in (db, query, tables, schema, stats, export, diff):
+    for module in (db, query, search, tables, schema, stats, export, diff, serve):
         main.add_command(module.command)
 
 

@@ -9,7 +9,17 @@ from functools import partial
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,6 +31,7 @@ from pipeline.extract import file_sha256
 from pipeline.load import (
     delete_documents,
     load,
+    printable_path,
     record_stat,
     retry_when_locked,
     source_path_of,
@@ -65,13 +76,25 @@ class LoadedDocument:
 failure_reason = executors.failure_reason
 
 
+class _FilesPerSecond(ProgressColumn):
+    """How many files a second the run is getting through (rich's own rate column counts bytes)."""
+
+    def render(self, task: Task) -> Text:
+        return Text("" if task.speed is None else f"{task.speed:.1f} files/s", style="progress.data.speed")
+
+
 def _progress_bar(enabled: bool) -> Progress:
+    """Phase, bar, files done of all, rate, elapsed, ETA, and the file last taken up."""
     console = Console(stderr=True)
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        _FilesPerSecond(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        # markup=False: a file name is text, not rich markup ("[2023]" would vanish).
+        TextColumn("{task.fields[file]}", markup=False),
         console=console,
         disable=not (enabled and console.is_terminal),
         transient=True,
@@ -159,9 +182,10 @@ def ingest(
         with Session(engine) as session, _progress_bar(progress) as bar:
             state = stored_state(session)
             session.rollback()  # end the read transaction before the long extraction phase
-            task = bar.add_task("hashing", total=len(files))
+            task = bar.add_task("hashing", total=len(files), file="")
             jobs: list[Job] = []
             for source in files:
+                bar.update(task, file=printable_path(source.path.name))
                 key = source_path_of(source.path)
                 stored = state.get(key)
                 current = stored is not None and stored.extractor_version == EXTRACTOR_VERSION
@@ -187,6 +211,7 @@ def ingest(
 
             bar.update(task, description="extracting")
             for (source, key, sha256), extraction, error in executors.run(jobs, workers, executor, scheduler, limits):
+                bar.update(task, file=printable_path(source.path.name))  # the file just extracted
                 if extraction is None:
                     failed.append((key, error or "extraction failed"))
                 else:

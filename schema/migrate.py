@@ -67,8 +67,9 @@ _LEGACY_SCHEMAS: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 # init_db (create_all of the current models) still makes databases without a migration history.
-# Only this revision's create_all can make that shape (0003 came with migrations), so it is head;
-# 0004 changed column types and 0005 a column comment only, which column sets cannot tell apart.
+# Only this revision's create_all can make that shape (0003 came with migrations); 0004 changed
+# column types and 0005 a column comment only, which column sets cannot tell apart. 0006 added the
+# SQLite full-text table, which create_all never makes: its stamped databases are upgraded to it.
 _LEGACY_SCHEMAS["0005_format_comment"] = {
     **_LEGACY_SCHEMAS["0002_checks_views"],
     "documents": frozenset(f"{_BASE_COLUMNS['documents']} mtime_ns".split()),

@@ -1,31 +1,23 @@
-"""The SQL schema analysts query: one row per document, indicator, clause, fact and warning.
+"""The SQL schema analysts query: one row per document, indicator, clause, check, fact and warning.
 
-Tables (every child table has ``document_id`` with ON DELETE CASCADE, so deleting a document row
-removes everything extracted from it):
-
-* ``documents``  — one row per source file: where it came from, its content hash, the extractor
-  version that produced the rows, and the document-level fields (title, organization, year, ...).
-* ``indicators`` — the indicator tree. ``ordinal`` is the extraction's per-document indicator id,
-  ``parent_id`` points at the parent's row id, ``path`` is "一级 / 二级 / 三级" for easy filtering,
-  ``is_leaf`` marks the rows that carry the actual scoring content.
-* ``clauses``    — scoring rules (deduct / bonus / veto / tier), attached to an indicator or to the
-  document as a whole (``indicator_id`` NULL).
-* ``facts``      — document-level figures that are not indicators (totals, budget, execution rate).
-* ``warnings``   — what the extractor was unsure about, one row per message.
+Every child table has ``document_id`` with ON DELETE CASCADE, so deleting a document row removes
+everything extracted from it. What a table is, is its class's docstring; what a column
+means is in its ``info`` (see :func:`doc`). docs/schema.md's column tables and the Datasette
+metadata are made from both (schema/catalog.py).
 
 Works on SQLite (the default, a file under data/out/) and on any SQLAlchemy URL such as
-``postgresql+psycopg://user@host/kaohe``.
+``postgresql+psycopg://user@host/kaohe`` (engines: schema.engine).
 """
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     DateTime,
     Engine,
     Float,
@@ -35,15 +27,38 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
-    make_url,
 )
-from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-# Relative to the current directory, like every path the CLI takes.
-DEFAULT_DB_URL = "sqlite:///data/out/kaohe.db"
+# Engines live in schema.engine; these names stay importable from here, where callers first found them.
+from schema.engine import DEFAULT_DB_URL as DEFAULT_DB_URL
+from schema.engine import SQLITE_BUSY_TIMEOUT_MS as SQLITE_BUSY_TIMEOUT_MS
+from schema.engine import create_engine_for as create_engine_for
+from schema.engine import describe_url as describe_url
+
+# The descriptions analysts read (docs/schema.md, Datasette) are kept in each table's and column's
+# ``info``, not in ``comment=``: SQLite drops comments, and on PostgreSQL every new comment would be
+# a schema change needing a migration. The ``comment=`` that columns already have stay as stored.
+_DESCRIPTION = "description"
+_EXAMPLE = "example"
+
+
+def doc(description: str, example: str | None = None) -> dict[str, str]:
+    """The ``info`` of a table or column: what it means to an analyst, and a value from the sample."""
+    return {_DESCRIPTION: description} if example is None else {_DESCRIPTION: description, _EXAMPLE: example}
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """The description of a table or column, and an example value (None: none in the sample)."""
+
+    description: str
+    example: str | None
+
+
+def described(column: Column[object]) -> Described:
+    """What a column's ``info`` says of it; KeyError when it has no description."""
+    return Described(column.info[_DESCRIPTION], column.info.get(_EXAMPLE))
 
 
 class Base(DeclarativeBase):
@@ -55,32 +70,101 @@ class DocumentRow(Base):
 
     __tablename__ = "documents"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info=doc("primary key", "8"))
     source_path: Mapped[str] = mapped_column(
-        String(1024), unique=True, comment="path of the source file as ingested (see pipeline.ingest)"
+        String(1024),
+        unique=True,
+        comment="path of the source file as ingested (see pipeline.ingest)",
+        info=doc(
+            "path of the file as ingested: relative to the directory kaohe ran in when the file is under it, else "
+            "absolute",
+            "tests/fixtures/corpus/raw/nanchang-kaohe-2023.pdf",
+        ),
     )
-    file_name: Mapped[str] = mapped_column(String(255), index=True, comment="base name of source_path")
-    sha256: Mapped[str] = mapped_column(String(64), index=True, comment="hex SHA-256 of the file content")
-    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    file_name: Mapped[str] = mapped_column(
+        String(255),
+        index=True,
+        comment="base name of source_path",
+        info=doc("base name of `source_path`", "nanchang-kaohe-2023.pdf"),
+    )
+    sha256: Mapped[str] = mapped_column(
+        String(64),
+        index=True,
+        comment="hex SHA-256 of the file content",
+        info=doc(
+            "hex SHA-256 of the file content (unchanged hash and extractor version: the file is skipped)",
+            "6b961f3984065b2b3f8daafcc5ec707bc5652faa2a44dd8e0590eff5796d4fc6",
+        ),
+    )
+    size_bytes: Mapped[int] = mapped_column(BigInteger, info=doc("file size", "200799"))
     mtime_ns: Mapped[int | None] = mapped_column(
         BigInteger,
         comment="file modification time when stored (ns since the epoch); with size_bytes, skips unchanged files",
+        info=doc(
+            "file modification time when stored, in ns since the epoch; with `size_bytes`, lets an unchanged file "
+            "be skipped unread",
+            "1732229249123456789",
+        ),
     )
-    format: Mapped[str] = mapped_column(String(16), index=True, comment="pdf, docx, text, html, xlsx or xls")
-    extractor_version: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str | None] = mapped_column(Text, comment="simplified Chinese")
-    title_original: Mapped[str | None] = mapped_column(Text, comment="title before conversion, if different")
-    organization: Mapped[str | None] = mapped_column(Text, index=True, comment="assessed unit")
-    supervisor: Mapped[str | None] = mapped_column(Text, index=True, comment="主管部门")
-    year: Mapped[int | None] = mapped_column(Integer, index=True)
-    script: Mapped[str] = mapped_column(String(8), comment="hans or hant: script of the source text")
-    total_points: Mapped[float | None] = mapped_column(Float, comment="full marks of the scheme")
-    total_score: Mapped[float | None] = mapped_column(Float, comment="score achieved, where reported")
-    page_count: Mapped[int | None] = mapped_column(Integer)
-    indicator_count: Mapped[int] = mapped_column(Integer)
-    warning_count: Mapped[int] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(
+        String(16),
+        index=True,
+        comment="pdf, docx, text, html, xlsx or xls",
+        info=doc(
+            "`pdf`, `docx`, `text`, `html`, `xlsx` or `xls` (what the file is: an `.xls` that is a web page is "
+            "`html`)",
+            "pdf",
+        ),
+    )
+    extractor_version: Mapped[str] = mapped_column(
+        String(32),
+        info=doc("`kaohe.EXTRACTOR_VERSION` that produced the rows", "1"),
+    )
+    title: Mapped[str | None] = mapped_column(
+        Text,
+        comment="simplified Chinese",
+        info=doc("document title, simplified", "南昌市县区 2023 年老干部工作目标管理考核细则"),
+    )
+    title_original: Mapped[str | None] = mapped_column(
+        Text,
+        comment="title before conversion, if different",
+        info=doc("title as written, when it differs from `title`", "南昌市縣區 2023 年老幹部工作目標管理考核細則"),
+    )
+    organization: Mapped[str | None] = mapped_column(
+        Text,
+        index=True,
+        comment="assessed unit",
+        info=doc("the assessed unit", "长沙市望城区老干部服务中心"),
+    )
+    supervisor: Mapped[str | None] = mapped_column(
+        Text,
+        index=True,
+        comment="主管部门",
+        info=doc("主管部门, the supervising department", "市委老干部局"),
+    )
+    year: Mapped[int | None] = mapped_column(Integer, index=True, info=doc("the year assessed", "2023"))
+    script: Mapped[str] = mapped_column(
+        String(8),
+        comment="hans or hant: script of the source text",
+        info=doc("`hans` (simplified) or `hant` (traditional): script of the source text", "hant"),
+    )
+    total_points: Mapped[float | None] = mapped_column(
+        Float,
+        comment="full marks of the scheme",
+        info=doc("full marks of the scheme", "100.0"),
+    )
+    total_score: Mapped[float | None] = mapped_column(
+        Float,
+        comment="score achieved, where reported",
+        info=doc("score achieved, where the document reports one", "98.92"),
+    )
+    page_count: Mapped[int | None] = mapped_column(Integer, info=doc("pages (PDF only)", "3"))
+    indicator_count: Mapped[int] = mapped_column(Integer, info=doc("number of `indicators` rows of the document", "49"))
+    warning_count: Mapped[int] = mapped_column(Integer, info=doc("number of `warnings` rows of the document", "0"))
     loaded_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), comment="UTC time the rows of this document were written"
+        DateTime(timezone=True),
+        comment="UTC time the rows of this document were written",
+        info=doc("UTC time the rows were written", "2026-11-21 22:47:29.367173"),
     )
 
     indicators: Mapped[list[IndicatorRow]] = relationship(
@@ -112,29 +196,108 @@ class IndicatorRow(Base):
         Index("ix_indicators_document_leaf", "document_id", "is_leaf"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    ordinal: Mapped[int] = mapped_column(Integer, comment="indicator id within its document's extraction")
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("indicators.id", ondelete="CASCADE"), index=True, comment="indicators.id of the parent"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info=doc("primary key", "215"))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        index=True,
+        info=doc("the document", "8"),
     )
-    level: Mapped[int] = mapped_column(Integer, index=True, comment="1 = top level")
-    path: Mapped[str] = mapped_column(Text, comment="names of ancestors and self joined with ' / '")
-    name: Mapped[str] = mapped_column(Text)
-    name_original: Mapped[str | None] = mapped_column(Text, comment="name before conversion, if it differed")
-    description: Mapped[str | None] = mapped_column(Text)
-    points: Mapped[float | None] = mapped_column(Float, comment="weight / full marks of the indicator")
-    score: Mapped[float | None] = mapped_column(Float, comment="score achieved, where reported")
-    target_op: Mapped[str | None] = mapped_column(String(2), comment=">=, <=, >, < or =")
-    target_value: Mapped[float | None] = mapped_column(Float)
-    target_unit: Mapped[str | None] = mapped_column(String(32))
-    target_text: Mapped[str | None] = mapped_column(Text, comment="target as written")
-    actual: Mapped[str | None] = mapped_column(Text, comment="actual value achieved, as written")
-    basis: Mapped[str | None] = mapped_column(Text, comment="指标值确定依据")
-    reason: Mapped[str | None] = mapped_column(Text, comment="未完成原因")
-    measures: Mapped[str | None] = mapped_column(Text, comment="改进措施")
-    page: Mapped[int | None] = mapped_column(Integer)
-    is_leaf: Mapped[bool] = mapped_column(Boolean, comment="true when no indicator has this one as parent")
+    ordinal: Mapped[int] = mapped_column(
+        Integer,
+        comment="indicator id within its document's extraction",
+        info=doc(
+            "the indicator's id in the document's extraction (1, 2, ... in reading order; `kaohe extract --json` "
+            "shows the same ids); unique per document",
+            "4",
+        ),
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicators.id", ondelete="CASCADE"),
+        index=True,
+        comment="indicators.id of the parent",
+        info=doc("the parent indicator's row id; NULL at the top level", "212"),
+    )
+    level: Mapped[int] = mapped_column(
+        Integer,
+        index=True,
+        comment="1 = top level",
+        info=doc("depth, 1 = top level", "2"),
+    )
+    path: Mapped[str] = mapped_column(
+        Text,
+        comment="names of ancestors and self joined with ' / '",
+        info=doc(
+            "names of the ancestors and the indicator joined with ` / `",
+            "一、领导重视 / 3、每年召开全县(区)老干部工作会,分管领导参加全市老干部工作会议(1分);",
+        ),
+    )
+    name: Mapped[str] = mapped_column(
+        Text,
+        info=doc("the indicator, simplified", "3、每年召开全县(区)老干部工作会,分管领导参加全市老干部工作会议(1分);"),
+    )
+    name_original: Mapped[str | None] = mapped_column(
+        Text,
+        comment="name before conversion, if it differed",
+        info=doc(
+            "the name as written, when it differs (traditional script)",
+            "3、每年召開全縣(區)老幹部工作會,分管領導參加全市老幹部工作會議(1分);",
+        ),
+    )
+    description: Mapped[str | None] = mapped_column(
+        Text,
+        info=doc(
+            "the indicator's explanation / scoring standard column",
+            "通过开展“春风行动”“雏凤”计划等，促进女性高质量就业。",
+        ),
+    )
+    points: Mapped[float | None] = mapped_column(
+        Float,
+        comment="weight / full marks of the indicator",
+        info=doc("weight or full marks", "1.0"),
+    )
+    score: Mapped[float | None] = mapped_column(
+        Float,
+        comment="score achieved, where reported",
+        info=doc("score achieved, where reported", "5.0"),
+    )
+    target_op: Mapped[str | None] = mapped_column(
+        String(2),
+        comment=">=, <=, >, < or =",
+        info=doc("comparison of the target: `>=`, `<=`, `>`, `<` or `=`", ">="),
+    )
+    target_value: Mapped[float | None] = mapped_column(Float, info=doc("the target's number", "200.0"))
+    target_unit: Mapped[str | None] = mapped_column(String(32), info=doc("the target's unit", "人"))
+    target_text: Mapped[str | None] = mapped_column(
+        Text,
+        comment="target as written",
+        info=doc("the target as written", "帮扶特殊困难离退休干部及离休干部遗孀≥200人"),
+    )
+    actual: Mapped[str | None] = mapped_column(
+        Text,
+        comment="actual value achieved, as written",
+        info=doc("value achieved, as written", "194"),
+    )
+    basis: Mapped[str | None] = mapped_column(
+        Text,
+        comment="指标值确定依据",
+        info=doc("指标值确定依据 (how the target was set)", "年初教学安排"),
+    )
+    reason: Mapped[str | None] = mapped_column(
+        Text,
+        comment="未完成原因",
+        info=doc("未完成原因 (why it was missed); none in the sample"),
+    )
+    measures: Mapped[str | None] = mapped_column(
+        Text,
+        comment="改进措施",
+        info=doc("改进措施 (what will be done about it); none in the sample"),
+    )
+    page: Mapped[int | None] = mapped_column(Integer, info=doc("page the indicator is on (PDF only)", "1"))
+    is_leaf: Mapped[bool] = mapped_column(
+        Boolean,
+        comment="true when no indicator has this one as parent",
+        info=doc("true when no indicator has this one as parent", "1"),
+    )
 
     document: Mapped[DocumentRow] = relationship(back_populates="indicators")
     parent: Mapped[IndicatorRow | None] = relationship(remote_side=[id], back_populates="children")
@@ -150,21 +313,53 @@ class ClauseRow(Base):
 
     __tablename__ = "clauses"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info=doc("primary key", "1"))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        index=True,
+        info=doc("the document", "1"),
+    )
     indicator_id: Mapped[int | None] = mapped_column(
         ForeignKey("indicators.id", ondelete="CASCADE"),
         index=True,
         comment="indicators.id the rule belongs to; NULL for document-wide rules",
+        info=doc("the indicator the rule belongs to; NULL for document-wide rules", "5"),
     )
-    kind: Mapped[str] = mapped_column(String(16), index=True, comment="deduct, bonus, veto or tier")
-    points: Mapped[float | None] = mapped_column(Float, comment="points per occurrence (or of the tier)")
-    per_count: Mapped[float | None] = mapped_column(Float, comment="'每 per_count per_unit' the points apply")
-    per_unit: Mapped[str | None] = mapped_column(String(32))
-    cap: Mapped[float | None] = mapped_column(Float, comment="most points the rule can deduct / add")
-    text: Mapped[str] = mapped_column(Text, comment="the phrase stating the rule, e.g. 少1次扣1分")
+    kind: Mapped[str] = mapped_column(
+        String(16),
+        index=True,
+        comment="deduct, bonus, veto or tier",
+        info=doc("`deduct`, `bonus`, `veto` or `tier`", "deduct"),
+    )
+    points: Mapped[float | None] = mapped_column(
+        Float,
+        comment="points per occurrence (or of the tier)",
+        info=doc("points per occurrence (deduct, bonus) or of the tier; NULL for a veto", "1.0"),
+    )
+    per_count: Mapped[float | None] = mapped_column(
+        Float,
+        comment="'每 per_count per_unit' the points apply",
+        info=doc("the rule applies per `per_count` `per_unit` (每 1 次)", "1.0"),
+    )
+    per_unit: Mapped[str | None] = mapped_column(String(32), info=doc("unit of `per_count`", "次"))
+    cap: Mapped[float | None] = mapped_column(
+        Float,
+        comment="most points the rule can deduct / add",
+        info=doc("most points the rule can deduct or add (扣完为止 / 最多 …); NULL in the sample"),
+    )
+    text: Mapped[str] = mapped_column(
+        Text,
+        comment="the phrase stating the rule, e.g. 少1次扣1分",
+        info=doc("the phrase stating the rule", "少1次扣1分"),
+    )
     context: Mapped[str | None] = mapped_column(
-        Text, comment="for document-wide rules: the 加分/扣分 item the rule was read from"
+        Text,
+        comment="for document-wide rules: the 加分/扣分 item the rule was read from",
+        info=doc(
+            "for document-wide rules: the 加分/扣分 item the rule was read from (added in `0002_checks_views`; NULL "
+            "for rows stored before)",
+            "42、老干部综合工作获省级表彰加5分,获市级表彰加2分;",
+        ),
     )
 
     document: Mapped[DocumentRow] = relationship(back_populates="clauses")
@@ -179,11 +374,19 @@ class FactRow(Base):
 
     __tablename__ = "facts"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(64), index=True)
-    value: Mapped[float | None] = mapped_column(Float)
-    text: Mapped[str] = mapped_column(Text, comment="the figure as written")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info=doc("primary key", "5"))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        index=True,
+        info=doc("the document", "2"),
+    )
+    name: Mapped[str] = mapped_column(String(64), index=True, info=doc("which figure", "execution_rate"))
+    value: Mapped[float | None] = mapped_column(Float, info=doc("the figure as a number, when it is one", "110.8"))
+    text: Mapped[str] = mapped_column(
+        Text,
+        comment="the figure as written",
+        info=doc("the figure as written", "110.80%"),
+    )
 
     document: Mapped[DocumentRow] = relationship(back_populates="facts")
 
@@ -196,18 +399,44 @@ class CheckRow(Base):
 
     __tablename__ = "checks"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info=doc("primary key", "2"))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        index=True,
+        info=doc("the document", "1"),
+    )
     indicator_id: Mapped[int | None] = mapped_column(
         ForeignKey("indicators.id", ondelete="CASCADE"),
         index=True,
         comment="indicators.id of the section that declares the total; NULL for the document total",
+        info=doc("the section that declares the total; NULL for the document total", "9"),
     )
-    name: Mapped[str] = mapped_column(Text, comment="what declares the total")
-    declared: Mapped[float] = mapped_column(Float, comment="the total as printed")
-    computed: Mapped[float] = mapped_column(Float, comment="sum of the points of what it totals")
-    unscored: Mapped[int] = mapped_column(Integer, comment="items under it that state no points")
-    ok: Mapped[bool] = mapped_column(Boolean, index=True, comment="declared equals computed")
+    name: Mapped[str] = mapped_column(
+        Text,
+        comment="what declares the total",
+        info=doc("what declares the total: the section's name, or `document total`", "二、政治待遇"),
+    )
+    declared: Mapped[float] = mapped_column(
+        Float,
+        comment="the total as printed",
+        info=doc("the total as printed", "20.0"),
+    )
+    computed: Mapped[float] = mapped_column(
+        Float,
+        comment="sum of the points of what it totals",
+        info=doc("sum of the points of the items under it", "19.0"),
+    )
+    unscored: Mapped[int] = mapped_column(
+        Integer,
+        comment="items under it that state no points",
+        info=doc("items under it that state no points", "1"),
+    )
+    ok: Mapped[bool] = mapped_column(
+        Boolean,
+        index=True,
+        comment="declared equals computed",
+        info=doc("declared equals computed", "0"),
+    )
 
     document: Mapped[DocumentRow] = relationship(back_populates="checks")
 
@@ -220,9 +449,19 @@ class WarningRow(Base):
 
     __tablename__ = "warnings"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
-    message: Mapped[str] = mapped_column(Text)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, info=doc("primary key", "1"))
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        index=True,
+        info=doc("the document", "1"),
+    )
+    message: Mapped[str] = mapped_column(
+        Text,
+        info=doc(
+            "the warning",
+            "'二、政治待遇' declares 20 points but what it totals adds up to 19 (1 item(s) state no points)",
+        ),
+    )
 
     document: Mapped[DocumentRow] = relationship(back_populates="warnings")
 
@@ -230,65 +469,6 @@ class WarningRow(Base):
         return f"WarningRow(id={self.id!r}, message={self.message!r})"
 
 
-# How long a SQLite connection waits for another's lock (an ingest's write, a schema creation)
-# before giving up with "database is locked".
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        # SQLite ignores FOREIGN KEY clauses (and so ON DELETE CASCADE) unless asked per connection.
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    finally:
-        cursor.close()
-
-
-def _enable_sqlite_wal(dbapi_connection: DBAPIConnection, _record: object) -> None:
-    # WAL: readers (kaohe query, export) never block the ingest's writes and it never blocks them.
-    # The mode is stored in the file, so read-only connections (analyst.guard) find it set.
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-    finally:
-        cursor.close()
-
-
-def _is_sqlite_file(database: str | None) -> bool:
-    """Whether a SQLite URL's database is a file kaohe may write (not in memory, not read-only)."""
-    if not database or database == ":memory:":
-        return False
-    return not database.startswith("file:") or not any(
-        flag in database for flag in ("mode=memory", "mode=ro", "immutable=1")
-    )
-
-
-def create_engine_for(url: str) -> Engine:
-    """Create an engine for ``url``; for SQLite: create the file's folder, enforce foreign keys,
-    wait for locks (busy timeout) and use WAL journal mode on a file."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed)
-        event.listen(engine, "connect", _configure_sqlite_connection)
-        if _is_sqlite_file(database):
-            event.listen(engine, "connect", _enable_sqlite_wal)
-        return engine
-    return create_engine(parsed)
-
-
 def init_db(engine: Engine) -> None:
     """Create the tables and indexes that do not exist yet (existing ones are left as they are)."""
     Base.metadata.create_all(engine)
-
-
-def describe_url(url: str) -> str:
-    """Where the database is, for messages: the absolute file of SQLite, else the URL sans password."""
-    parsed = make_url(url)
-    database = parsed.database
-    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
-        return database if database.startswith("file:") else os.path.abspath(database)
-    return parsed.render_as_string(hide_password=True)

@@ -127,9 +127,9 @@ def test_ingest_bad_input_then_fixed(
         f"loaded {folder / 'laoganbu.txt'}: 20 indicators, 0 clauses",
         f"loaded {folder / 'yutian.docx'}: 38 indicators, 0 clauses",
     ]
-    assert lines[3] == "loaded 2, skipped 0, failed 3"
-    assert lines[4] == f"database: {tmp_db_url.removeprefix('sqlite:///')}"
-    failed = lines[5:]
+    # The failures come after the loaded files, before the totals.
+    failed = lines[3:6]
+    assert lines[6:] == ["loaded 2, skipped 0, failed 3", f"database: {tmp_db_url.removeprefix('sqlite:///')}"]
     # One line per bad file, naming it, in path order.
     assert [line.split(": ", 1)[0] for line in failed] == [
         f"FAILED {folder / 'corrupt.pdf'}",

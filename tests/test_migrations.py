@@ -12,7 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
-from sqlalchemy import Engine, inspect, make_url, text
+from sqlalchemy import Connection, Engine, inspect, make_url, text
 from sqlalchemy.orm import Session
 
 from kaohe.cli import main
@@ -30,8 +30,9 @@ from schema.migrate import (
 )
 from schema.models import Base, create_engine_for, init_db
 from schema.records import DocumentInfo, Extraction, Indicator
+from schema.search import SEARCH_TABLE, SEARCH_VIEW, include_name, is_search_table
 
-HEAD = "0005_format_comment"
+HEAD = "0006_search"
 TABLES_0001 = ("documents", "indicators", "clauses", "facts", "warnings")
 VIEWS = {"indicator_flat", "clause_flat", "reconciliation_warnings"}
 
@@ -65,11 +66,22 @@ def _rows(engine: Engine, sql: str, **params: object) -> list[tuple[object, ...]
 
 
 def _views(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_view_names())
+    """The views, without the full-text index's (SQLite only: see _search_tables)."""
+    return set(inspect(engine).get_view_names()) - {SEARCH_VIEW}
 
 
 def _tables(engine: Engine) -> set[str]:
-    return set(inspect(engine).get_table_names())
+    """The tables, without the full-text index's (SQLite only: see _search_tables)."""
+    return {name for name in inspect(engine).get_table_names() if not is_search_table(name)}
+
+
+def _search_tables(engine: Engine) -> set[str]:
+    return {name for name in inspect(engine).get_table_names() if name == SEARCH_TABLE}
+
+
+def _differences(conn: Connection) -> list[object]:
+    """What differs between the database's schema and the models', full-text tables aside."""
+    return compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}), Base.metadata)
 
 
 # --- (a) a database at 0001_initial, with rows, upgraded by `kaohe db upgrade` -------------------
@@ -355,18 +367,18 @@ def test_ingest_upgrades_a_0001_database(url: str, engine: Engine, corpus_dir: P
 # --- databases made before migrations (init_db = create_all) ------------------------------------
 
 
-def test_create_all_database_is_stamped_head_and_gets_the_views(url: str, engine: Engine) -> None:
+def test_create_all_database_is_stamped_0005_and_gets_the_views(url: str, engine: Engine) -> None:
     init_db(engine)
     assert current_revision(engine) is None
-    assert legacy_revision(engine) == HEAD
+    assert legacy_revision(engine) == "0005_format_comment"
     assert _views(engine) == set()
 
     exit_code, output = _invoke("db", "upgrade", "--db", url)
 
     assert exit_code == 0, output
     assert output == (
-        f"{_shown(url)}: tables made before migrations match {HEAD}; stamped it and created its views\n"
-        f"{_shown(url)} already at {HEAD}\n"
+        f"{_shown(url)}: tables made before migrations match 0005_format_comment; stamped it and created its views\n"
+        f"upgraded {_shown(url)} from 0005_format_comment to {HEAD}\n"
     )
     assert current_revision(engine) == HEAD
     assert _views(engine) == VIEWS
@@ -437,7 +449,7 @@ def test_ingest_refuses_a_half_created_database_and_db_upgrade_rebuilds_it(
     assert upgraded == f"upgraded {_shown(url)} from an empty database to {HEAD}"
     assert current_revision(engine) == HEAD
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert _differences(conn) == []
     assert ingest(corpus_copy, url, workers=1, progress=False).ok
 
 
@@ -517,14 +529,16 @@ def test_db_upgrade_creates_an_empty_database(tmp_path: Path) -> None:
 
 
 def test_known_revisions() -> None:
-    assert known_revisions() == ["0001_initial", "0002_checks_views", "0003_file_stat", "0004_text_names", HEAD]
+    assert known_revisions() == [
+        "0001_initial", "0002_checks_views", "0003_file_stat", "0004_text_names", "0005_format_comment", HEAD
+    ]
     assert head_revision() == HEAD
 
 
 def test_schema_at_head_equals_models(url: str, engine: Engine) -> None:
     upgrade(url)
     with engine.connect() as conn:
-        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        differences = _differences(conn)
     assert differences == []
     # And column by column, in words a failure message can show.
     inspector = inspect(engine)
@@ -532,13 +546,16 @@ def test_schema_at_head_equals_models(url: str, engine: Engine) -> None:
         reflected = {col["name"]: col["nullable"] for col in inspector.get_columns(table.name)}
         assert reflected == {col.name: col.nullable for col in table.columns}, table.name
     assert _tables(engine) == {"alembic_version", *Base.metadata.tables}
+    sqlite = engine.dialect.name == "sqlite"
+    assert _search_tables(engine) == ({SEARCH_TABLE} if sqlite else set())
+    assert set(inspect(engine).get_view_names()) == (VIEWS | {SEARCH_VIEW} if sqlite else VIEWS)
 
 
 def test_schema_after_legacy_stamp_equals_models(url: str, engine: Engine) -> None:
     init_db(engine)
     upgrade(engine)
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert _differences(conn) == []
 
 
 def test_downgrade_and_upgrade_again(url: str, engine: Engine) -> None:
@@ -560,4 +577,4 @@ def test_downgrade_and_upgrade_again(url: str, engine: Engine) -> None:
     command.upgrade(config, "head")
     assert current_revision(engine) == HEAD
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert _differences(conn) == []
