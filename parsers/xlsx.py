@@ -13,6 +13,7 @@ by a program that does not compute them). Sheet names are not text of the docume
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from pathlib import Path
@@ -47,12 +48,19 @@ def parse_xlsx_bytes(data: bytes, source: str, warnings: tuple[str, ...] = ()) -
         return parse_html_bytes(data, source, (*warnings, "a web page with an .xlsx name: read as HTML"))
     if kind != "zip" or not zipfile.is_zipfile(io.BytesIO(data)):
         raise ParseError(source, _NOT_ZIP)
+    printed = io.StringIO()
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # openpyxl prints some complaints ("N is out of range") instead of warning: they belong to
+        # this file's warnings, not to the run's output.
+        with contextlib.redirect_stdout(printed):
+            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except zipfile.BadZipFile as exc:
         raise ParseError(source, f"{_NOT_ZIP} ({_one_line(exc)})") from exc
     except Exception as exc:  # members missing or corrupt, not a spreadsheet package, bad XML
         raise ParseError(source, f"corrupt .xlsx or not an Excel workbook ({_one_line(exc)})") from exc
+    lines = [line.strip() for line in printed.getvalue().splitlines() if line.strip()]
+    notes = tuple(dict.fromkeys(f"Excel reader: {line}" for line in lines))
+    warnings = (*warnings, *notes[:20])
     blocks: list[Block] = []
     try:
         for worksheet in workbook.worksheets:
