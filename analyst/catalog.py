@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.schema import CreateTable
 
 from analyst.guard import DatabaseUnavailable, one_line, open_read_only, read_transaction
+from schema.search import is_search_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,8 @@ def list_tables(db_url: str, counts: bool = False, views: bool = False) -> list[
     try:
         with read_transaction(engine) as connection:
             inspector = inspect(connection)
-            names = [(name, "table") for name in sorted(inspector.get_table_names())]
+            # The full-text index and its shadow tables are SQLite's machinery, not data tables.
+            names = [(name, "table") for name in sorted(inspector.get_table_names()) if not is_search_table(name)]
             if views:
                 names += [(name, "view") for name in sorted(inspector.get_view_names())]
             return [
@@ -100,7 +102,7 @@ def describe_schema(db_url: str, name: str | None = None) -> list[TableSchema]:
     try:
         with read_transaction(engine) as connection:
             inspector = inspect(connection)
-            kinds = {table: "table" for table in inspector.get_table_names()}
+            kinds = {table: "table" for table in inspector.get_table_names() if not is_search_table(table)}
             kinds.update({view: "view" for view in inspector.get_view_names()})
             if name is not None and name not in kinds:
                 known = ", ".join(sorted(kinds)) or "none"

@@ -29,7 +29,9 @@ class ClauseDraft:
 
 
 def section_kind(name: str) -> SectionKind:
-    title = re.sub(r"[(（].*?[)）]|\s", "", _ENUMERATOR.sub("", name))
+    # A bracket's note is left out ("加分项目（最高10分）"); [^…]* and not .*? so that a name with
+    # many unclosed brackets is read in linear time.
+    title = re.sub(r"[(（][^()（）]*[)）]|\s", "", _ENUMERATOR.sub("", name))
     if _MIXED_SECTION.search(title):
         return "mixed"
     if _BONUS_SECTION.search(title):
