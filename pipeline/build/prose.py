@@ -72,19 +72,22 @@ def _tree(text: str, name: str, points: float, body_start: int, body_end: int) -
 def reflow(paragraphs: list[Paragraph]) -> list[Paragraph]:
     """Printed lines (a PDF's paragraphs are its lines) joined back into paragraphs: a line that
     does not end a sentence continues on the next, unless that one opens a numbered item."""
-    out: list[Paragraph] = []
+    # Lines are gathered per paragraph and joined once: joining them one by one would copy a
+    # long paragraph again for every line (quadratic on a page of thousands of unended lines).
+    groups: list[tuple[Paragraph, list[str]]] = []
     for paragraph in paragraphs:
-        previous = out[-1] if out else None
         if (
-            previous is not None
+            groups
             and paragraph.page is not None
-            and not _PARAGRAPH_END.search(previous.text)
+            and not _PARAGRAPH_END.search(groups[-1][1][-1])
             and not _OPENS_ITEM.match(paragraph.text)
         ):
-            out[-1] = Paragraph(text=previous.text + paragraph.text.strip(), page=previous.page)
+            groups[-1][1].append(paragraph.text.strip())
             continue
-        out.append(paragraph)
-    return out
+        groups.append((paragraph, [paragraph.text]))
+    return [
+        first if len(parts) == 1 else Paragraph(text="".join(parts), page=first.page) for first, parts in groups
+    ]
 
 
 _PARAGRAPH_END = re.compile(r"[。；;！!？?：:]\s*$")
