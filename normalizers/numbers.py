@@ -6,6 +6,7 @@ the 万/亿/千 multipliers, trailing measure words, and Chinese numerals (一, 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from normalizers.text import collapse_whitespace, fold_width, to_simplified
@@ -117,6 +118,7 @@ def parse_chinese_numeral(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
+@functools.lru_cache(maxsize=8192)
 def prepare_for_parsing(s: str) -> str:
     """Collapse whitespace, fold width and simplify, so that 個/兩/萬 parse like 个/两/万.
 

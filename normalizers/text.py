@@ -147,8 +147,10 @@ def _t2s_triggers() -> frozenset[str] | None:
     return frozenset(triggers)
 
 
+@lru_cache(maxsize=8192)
 def to_simplified(s: str) -> str:
-    """Convert traditional Chinese to simplified (OpenCC t2s)."""
+    """Convert traditional Chinese to simplified (OpenCC t2s). Cached: the build stage reads the
+    same cell texts many times (column profiles, points, rules), each through this conversion."""
     # OpenCC's pure-Python segmentation costs microseconds per character; most text has nothing
     # to convert, which one scan for the characters it could change tells.
     triggers = _t2s_triggers()
