@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -163,18 +163,31 @@ def write_table_csv(stream: IO[str], table: TableData) -> None:
     write_csv(stream, table.columns, table.rows, value_text=csv_value)
 
 
+def _export_per_table(
+    tables: Sequence[TableData],
+    directory: Path,
+    kind: str,
+    suffix: str,
+    encoding: str,
+    newline: str,
+    write: Callable[[IO[str], TableData], None],
+) -> list[Written]:
+    """Write one file per table into ``directory`` (each atomically): ``<table><suffix>``."""
+    if directory.exists() and not directory.is_dir():
+        raise AccessError(f"--out {directory} is a file; {kind} export writes one file per table into a folder")
+    written = []
+    for table in tables:
+        path = directory / f"{table.name}{suffix}"
+        with _atomic_write(path, "w", encoding=encoding, newline=newline) as stream:
+            write(stream, table)
+        written.append(Written(table.name, path, len(table.rows)))
+    return written
+
+
 def export_csv(tables: Sequence[TableData], directory: Path) -> list[Written]:
     """Write ``<table>.csv`` per table into ``directory``: UTF-8 with BOM (so Excel detects the
     encoding and shows Chinese correctly), header row, RFC 4180, booleans 0/1, NULL empty."""
-    if directory.exists() and not directory.is_dir():
-        raise AccessError(f"--out {directory} is a file; CSV export writes one file per table into a folder")
-    written = []
-    for table in tables:
-        path = directory / f"{table.name}.csv"
-        with _atomic_write(path, "w", encoding="utf-8-sig", newline="") as stream:
-            write_table_csv(stream, table)
-        written.append(Written(table.name, path, len(table.rows)))
-    return written
+    return _export_per_table(tables, directory, "CSV", ".csv", "utf-8-sig", "", write_table_csv)
 
 
 def _display_width(text: str) -> int:
@@ -264,15 +277,7 @@ def export_json(tables: Sequence[TableData], path: Path) -> list[Written]:
 
 def export_json_lines(tables: Sequence[TableData], directory: Path) -> list[Written]:
     """Write ``<table>.jsonl`` per table into ``directory``: JSON lines, UTF-8 without BOM."""
-    if directory.exists() and not directory.is_dir():
-        raise AccessError(f"--out {directory} is a file; JSON lines export writes one file per table into a folder")
-    written = []
-    for table in tables:
-        path = directory / f"{table.name}.jsonl"
-        with _atomic_write(path, "w", encoding="utf-8", newline="\n") as stream:
-            write_json_lines(stream, table)
-        written.append(Written(table.name, path, len(table.rows)))
-    return written
+    return _export_per_table(tables, directory, "JSON lines", ".jsonl", "utf-8", "\n", write_json_lines)
 
 
 def output_path(fmt: str, out: Path | None) -> Path:
