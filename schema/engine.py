@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
@@ -31,7 +33,22 @@ def _enable_sqlite_wal(dbapi_connection: DBAPIConnection, _record: object) -> No
     # The mode is stored in the file, so read-only connections (analyst.guard) find it set.
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        # Changing the mode needs the file to itself and SQLite does not call the busy handler
+        # for it: two runs opening a new database together get "database is locked" at once.
+        # Wait as a busy timeout would; the run holding the file sets WAL all the same.
+        deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+        pause = 0.01
+        while True:
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL").fetchall()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(0.5, pause * 2)
     finally:
         cursor.close()
 

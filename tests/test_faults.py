@@ -280,3 +280,31 @@ def test_a_long_reader_does_not_block_the_ingest(backend: Backend, folder: Path)
     assert f"loaded {len(FILES)}, skipped 0, failed 0" in output
     assert query_exit == 0, query_output
     assert query_output.splitlines()[-1].startswith(f"{count_to},")
+
+
+# --- (d) opening a new database while another connection holds it --------------------------------
+
+
+def test_opening_a_database_another_connection_is_creating_waits_for_it(tmp_path: Path) -> None:
+    # Switching a file to WAL needs it to itself, and SQLite does not call the busy handler for
+    # that: the second of two runs started together used to fail with "database is locked".
+    path = tmp_path / "kaohe.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE being_created (id INTEGER)")  # a file in rollback-journal mode
+    holder.execute("BEGIN IMMEDIATE")  # about to write: others may read but not lock it whole
+    holder.execute("INSERT INTO being_created VALUES (1)")
+    release = threading.Timer(0.5, holder.execute, args=("COMMIT",))
+    release.start()
+    engine = create_engine_for(f"sqlite:///{path}")
+    try:
+        started = time.monotonic()
+        with engine.connect() as connection:
+            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+            tables = connection.exec_driver_sql("SELECT name FROM sqlite_master").scalars().all()
+        assert time.monotonic() - started >= 0.4  # it waited for the holder's commit
+        assert mode == "wal"
+        assert tables == ["being_created"]
+    finally:
+        release.join()
+        engine.dispose()
+        holder.close()
