@@ -13,6 +13,7 @@ Rule texts are clauses of that prepared text, so they carry half-width punctuati
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -642,6 +643,14 @@ def _resolve_item_points(t: str, section: SectionKind, given: float | None) -> f
 
 
 def find_rules(text: str, section: SectionKind = "scored", item_points: float | None = None) -> list[Rule]:
+    """The scoring rules an item's text states, in text order (see :func:`_find_rules`)."""
+    return list(_find_rules(text, section, item_points))
+
+
+# A document's builder asks for the same text's rules more than once (its row, its clauses), and
+# grids repeat texts: each (text, section, points) is read once.
+@functools.lru_cache(maxsize=16384)
+def _find_rules(text: str, section: SectionKind, item_points: float | None) -> tuple[Rule, ...]:
     """The scoring rules an item's text states, in text order.
 
     ``section`` is the kind of section the item sits in: in a 加分内容 ("bonus") or 扣分内容
@@ -652,7 +661,7 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
     """
     t = prepare_for_parsing(text)
     if not t:
-        return []
+        return ()
     layout = _Layout(t)
     item_pts = _resolve_item_points(t, section, item_points)
     caps, masked = _caps(t, item_pts)
@@ -725,7 +734,7 @@ def find_rules(text: str, section: SectionKind = "scored", item_points: float | 
         else:
             rule_text = layout.clause_text(f.text_start if f.text_start is not None else f.start, f.end)
         rules.append(Rule(kind=f.kind, points=f.points, text=rule_text, per=f.per, cap=f.cap))
-    return rules
+    return tuple(rules)
 
 
 # What an item is worth, stated in words: "占20分", "满分10分", "本项5分", "分值为10分".
@@ -735,6 +744,7 @@ _STATED = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16384)  # asked of each cell by the column profile and the row builder
 def stated_points(text: str) -> float | None:
     """What an item without a points column is worth, by its own words.
 
@@ -778,6 +788,7 @@ def _is_requirement(t: str, end: int) -> bool:
     return _OTHERWISE.match(t, end) is not None
 
 
+@functools.lru_cache(maxsize=16384)
 def item_points(text: str) -> float | None:
     """What an item is worth by its inline marks: the sum of its "(N分)" marks, tiers excepted.
 

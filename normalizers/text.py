@@ -132,10 +132,11 @@ def strip_markup(s: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _t2s_triggers() -> frozenset[str] | None:
-    """The characters without which t2s leaves a text as it is: every character of its character
-    table, and every character of the few phrases that hold none of those ("沈默" → "沉默").
-    None when the dictionaries are not where opencc-python-reimplemented keeps them."""
+def _t2s_dictionary_characters() -> tuple[frozenset[str], frozenset[str]] | None:
+    """What t2s's dictionaries hold: the characters without which it leaves a text as it is
+    (every character of its character table, and every character of the few phrases that hold
+    none of those: "沈默" → "沉默"), and every character of any of its keys. None when the
+    dictionaries are not where opencc-python-reimplemented keeps them."""
     folder = Path(opencc.__file__).parent / "dictionary"
     try:
         characters = {line.split("\t", 1)[0] for line in (folder / "TSCharacters.txt").read_text("utf-8").splitlines()}
@@ -144,19 +145,39 @@ def _t2s_triggers() -> frozenset[str] | None:
         return None
     triggers = {ch for key in characters for ch in key}
     triggers.update(ch for phrase in phrases if triggers.isdisjoint(phrase) for ch in phrase)
-    return frozenset(triggers)
+    in_keys = triggers | {ch for phrase in phrases for ch in phrase}
+    return frozenset(triggers), frozenset(in_keys)
 
 
 @lru_cache(maxsize=8192)
 def to_simplified(s: str) -> str:
     """Convert traditional Chinese to simplified (OpenCC t2s). Cached: the build stage reads the
     same cell texts many times (column profiles, points, rules), each through this conversion."""
-    # OpenCC's pure-Python segmentation costs microseconds per character; most text has nothing
-    # to convert, which one scan for the characters it could change tells.
-    triggers = _t2s_triggers()
-    if triggers is not None and triggers.isdisjoint(s):
-        return s
-    return _t2s().convert(s)
+    # OpenCC's pure-Python segmentation costs microseconds per character and, looking for the
+    # longest phrase anywhere in its input first, far more on a long text: 1 MB took 6 s.
+    dictionary = _t2s_dictionary_characters()
+    if dictionary is None:
+        return _t2s().convert(s)
+    triggers, in_keys = dictionary
+    if triggers.isdisjoint(s):
+        return s  # most text has nothing to convert, which one scan tells
+    return "".join(_t2s().convert(piece) if not triggers.isdisjoint(piece) else piece for piece in _pieces(s, in_keys))
+
+
+def _pieces(s: str, in_keys: frozenset[str]) -> list[str]:
+    """``s`` cut around every character no dictionary key holds (punctuation, digits, Latin):
+    no phrase matches across one, so each piece converts as it would within the whole."""
+    pieces: list[str] = []
+    start = 0
+    for index, ch in enumerate(s):
+        if ch not in in_keys:
+            if index > start:
+                pieces.append(s[start:index])
+            pieces.append(ch)
+            start = index + 1
+    if start < len(s):
+        pieces.append(s[start:])
+    return pieces
 
 
 def detect_script(text: str) -> Literal["hans", "hant"]:

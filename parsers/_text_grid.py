@@ -17,6 +17,9 @@ from schema.records import Cell, Table
 FIGURE = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*(?:分|%|％)?\s*$")
 # Labels of rows under a table that span its first columns (备注 | text): never merged down into.
 _LABEL_ROW = re.compile(r"^\s*(?:备\s*注|说\s*明|注)\s*[:：]?\s*$")
+# The most places one merged cell is taken to have covered. A real merge spans a few columns; a
+# row far wider than the rest (a line of thousands of tabs) must not widen every other row to it.
+MAX_MERGED_PLACES = 12
 
 GridRow = list[tuple[str, bool]]
 
@@ -59,6 +62,8 @@ def restore_spans(rows: list[list[str]]) -> list[list[tuple[str, bool]]]:
         short = Counter(f for row in rows if len(row) == width and (f := _first_figure(row)) is not None)
         wide_column, short_column = figure_at.most_common(1)[0][0], (short.most_common(1) or [(None, 0)])[0][0]
         missing = widest - width
+        if missing > MAX_MERGED_PLACES:
+            continue
         shifts[width] = short_column if short_column is not None and wide_column - short_column == missing else None
     for row in rows:
         at = shifts.get(len(row))

@@ -170,12 +170,13 @@ def _place_cell(tc: etree._Element, row: SlotRow, above: SlotRow, room: int) -> 
     """Append the grid positions of one ``w:tc`` to ``row``: at most ``room`` of them (the grid's
     width less the positions the row's later cells need), and at least one."""
     col = len(row)
-    span = min(max(1, _int(_tc_prop(tc, "gridSpan"), 1)), max(1, room))
+    props = _tc_props(tc)
+    span = min(max(1, _int(props.get("gridSpan", ""), 1)), max(1, room))
     text = cell_text(tc)
     slot: Slot | None = None
-    if _is_continue(_tc_prop(tc, "vMerge", absent=None)) and col < len(above):
+    if _is_continue(props.get("vMerge")) and col < len(above):
         slot = above[col]
-    elif _is_continue(_tc_prop(tc, "hMerge", absent=None)) and row:
+    elif _is_continue(props.get("hMerge")) and row:
         slot = row[-1]  # legacy horizontal merge: continues the cell to the left
     if slot is None:
         slot = Slot(text)
@@ -186,13 +187,20 @@ def _place_cell(tc: etree._Element, row: SlotRow, above: SlotRow, room: int) -> 
     row.extend([slot] * span)
 
 
-def _tc_prop(tc: etree._Element, name: str, absent: str | None = "") -> str | None:
-    """``w:val`` of ``w:tcPr/w:<name>``: ``absent`` if the element is missing, "continue" if no val."""
+_MERGE_PROPS = {f"{_W}{name}": name for name in ("gridSpan", "vMerge", "hMerge")}
+
+
+def _tc_props(tc: etree._Element) -> dict[str, str]:
+    """``w:val`` of the cell's ``w:tcPr/w:gridSpan``, ``vMerge`` and ``hMerge`` that are present
+    ("continue" where a merge has no val), read in one pass over ``w:tcPr``."""
     tc_pr = tc.find(f"{_W}tcPr")
-    prop = tc_pr.find(f"{_W}{name}") if tc_pr is not None else None
-    if prop is None:
-        return absent
-    return prop.get(f"{_W}val", "continue")
+    if tc_pr is None:
+        return {}
+    props: dict[str, str] = {}
+    for child in tc_pr:
+        if child.tag in _MERGE_PROPS:
+            props.setdefault(_MERGE_PROPS[child.tag], child.get(f"{_W}val", "continue"))  # the first, as Word
+    return props
 
 
 def _is_continue(val: str | None) -> bool:

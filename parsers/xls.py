@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import olefile
 import xlrd
 from xlrd.sheet import Sheet as XlrdSheet
 
@@ -43,10 +44,11 @@ def parse_xls_bytes(data: bytes, source: str, warnings: tuple[str, ...] = ()) ->
         raise ParseError(source, _NOT_XLS)
     if is_encrypted_ole(data):
         raise ParseError(source, ENCRYPTED)
+    stream = _workbook_stream(data, source)
     log = io.StringIO()
     try:
         # xlrd prints its damage notes to stdout, naming no file: kept as this file's warnings.
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=log)
+        book = xlrd.open_workbook(file_contents=stream, formatting_info=True, on_demand=True, logfile=log)
     except xlrd.XLRDError as exc:
         if "encrypted" in str(exc).lower():
             raise ParseError(source, ENCRYPTED) from exc
@@ -69,6 +71,24 @@ def parse_xls_bytes(data: bytes, source: str, warnings: tuple[str, ...] = ()) ->
     notes = dict.fromkeys(line.strip() for line in log.getvalue().splitlines() if line.strip())
     warnings = (*warnings, *(f"xls reader: {note[:160]}" for note in list(notes)[:3]))
     return ParsedDocument(source=source, format="xls", blocks=tuple(blocks), warnings=warnings)
+
+
+def _workbook_stream(data: bytes, source: str) -> bytes:
+    """The BIFF records of an OLE2 workbook: its "Workbook" (BIFF8) or "Book" (BIFF5) stream.
+
+    Read with olefile rather than xlrd's own compound-file reader, which follows a sector chain
+    that loops back on itself for ever (a damaged file hung the run); xlrd reads the records.
+    """
+    try:
+        with olefile.OleFileIO(data) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                raise ParseError(source, "not an Excel workbook (an OLE2 file without a Workbook stream)")
+            return ole.openstream(name).read()
+    except ParseError:
+        raise
+    except Exception as exc:  # olefile raises OSError and others on broken sector tables
+        raise ParseError(source, f"corrupt or truncated .xls ({_one_line(exc)})") from exc
 
 
 def _sheet(book: xlrd.Book, sheet: XlrdSheet) -> Sheet:

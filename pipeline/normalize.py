@@ -7,6 +7,7 @@ simplified document is never touched by OpenCC — t2s is not the identity on ev
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from normalizers.text import detect_script, normalize_text
 from schema.records import Block, Cell, Paragraph, ParsedDocument, Script
@@ -38,9 +39,19 @@ def _original(raw: str, text: str, script: Script) -> str | None:
     return cleaned if cleaned != text else None
 
 
+@lru_cache(maxsize=65536)
+def _normalized(raw: str, script: Script) -> tuple[str, str | None]:
+    # Grids repeat their texts (a merged cell in every place it covers, empty cells by the
+    # thousand): each distinct text is normalized once.
+    text = normalize_text(raw, script)
+    return text, _original(raw, text, script)
+
+
 def _cell(cell: Cell, script: Script) -> Cell:
-    text = normalize_text(cell.text, script)
-    return replace(cell, text=text, original=_original(cell.text, text, script))
+    text, original = _normalized(cell.text, script)
+    if text == cell.text and original == cell.original:
+        return cell
+    return replace(cell, text=text, original=original)
 
 
 def _block(block: Block, script: Script) -> Block:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
 import sys
 import time
 import zipfile
@@ -23,9 +24,10 @@ from parsers.html import parse_html_bytes
 from parsers.pdf import parse_pdf
 from parsers.xlsx import parse_xlsx_bytes
 from pipeline.build.runon import expand_runon
+from pipeline.build.stream import reflow
 from pipeline.extract import extract_file
 from schema.errors import ParseError
-from schema.records import Paragraph
+from schema.records import Cell, Paragraph, Table
 
 # --- text and the build stage ---------------------------------------------------------------
 
@@ -260,3 +262,69 @@ def test_python_exceptions_inside_pdfminer_are_named_as_damage() -> None:
     assert failure_reason(TypeError("'int' object is not iterable")) == malformed
     assert failure_reason(KeyError("Length3")) == malformed
     assert failure_reason(RecursionError()) == f"{_CORRUPT}: its objects refer to each other in an endless loop"
+
+
+# --- found in the fuzz run of 2026-12-01 ----------------------------------------------------
+
+FUZZ_FIXTURES = Path(__file__).parent / "fixtures" / "fuzz"
+
+
+def test_an_xls_whose_sector_chain_loops_is_refused_not_hung() -> None:
+    """xlrd's compound-file reader followed this damaged file's short-sector chain for ever (the
+    Workbook stream is under 4 KB, so it lives in the short-sector area)."""
+    source = FUZZ_FIXTURES / "looping-short-sector-chain.xls"
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "-m", "kaohe", "extract", str(source), "--json"],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).parent.parent,
+    )
+    assert time.perf_counter() - started < 30
+    assert completed.returncode == 1
+    assert "looping-short-sector-chain.xls: corrupt .xls" in completed.stderr
+
+
+def test_a_line_of_thousands_of_tabs_does_not_widen_every_row(tmp_path: Path) -> None:
+    """One line of 20,000 tab-separated cells among 500 short rows made the text parser pad every
+    row to its width (10 million cells, a minute): a merge is not taken to cover thousands of places."""
+    # The header is a cell short (a merged header), so rows are widened to the widest row's layout.
+    rows = ["考核内容\t评分标准\t分值"] + [f"{n}\t工作{n}\t未完成扣1分\t2" for n in range(1, 500)]
+    rows.insert(250, "\t".join(["x"] * 19_999 + ["3"]))
+    path = tmp_path / "wide.txt"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    extraction = extract_file(path)
+    assert time.perf_counter() - started < 10
+    assert [i.points for i in extraction.indicators[:3]] == [2.0, 2.0, 2.0]
+
+
+def test_a_cell_stream_of_header_words_repeated_is_read_in_seconds() -> None:
+    """A web-text stream (one cell per line) whose header words repeat for hundreds of cells was
+    tried as a header at every width up to the whole run (1,500 cells: 20 s)."""
+    header = ["一级指标", "二级指标", "三级指标", "指标值", "分值", "得分"]
+    cells = ["项目支出绩效目标表", *header * 200, *["产出指标", "数量指标", "培训人次", "≥100", "10", "10"] * 50]
+    stream = Table(rows=tuple((Cell(text=text),) for text in cells), layout="stream")
+    started = time.perf_counter()
+    reflowed = reflow(stream)
+    assert time.perf_counter() - started < 3
+    assert reflowed is not None
+    assert {cell.text for cell in reflowed[1].rows[0]} <= set(header)  # a header of its words
+
+
+def test_a_workbook_listing_one_sheet_hundreds_of_times_reads_it_once() -> None:
+    """A damaged xl/workbook.xml listing the same sheet part 300 times was read 300 times (15 s)."""
+    source = Path(__file__).parent / "fixtures" / "renderings" / "raw" / "wangzhuang-meiye-juejin-pingfen.xlsx"
+    original = source.read_bytes()
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original)) as package, zipfile.ZipFile(damaged, "w") as copy:
+        for member in package.infolist():
+            content = package.read(member)
+            if member.filename == "xl/workbook.xml":
+                start = content.index(b"<sheet ")
+                end = content.index(b"/>", start) + 2
+                content = content[:start] + content[start:end] * 300 + content[end:]
+            copy.writestr(member, content)
+    started = time.perf_counter()
+    parsed = parse_xlsx_bytes(damaged.getvalue(), "damaged.xlsx")
+    assert time.perf_counter() - started < 5
+    assert parsed.blocks == parse_xlsx_bytes(original, "original.xlsx").blocks
+    assert any("lists a sheet more than once (299 repeats)" in warning for warning in parsed.warnings)

@@ -362,6 +362,7 @@ def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
     )
 
 
+@functools.lru_cache(maxsize=16384)  # asked of each cell by the column profile and the row builder
 def numbering_rank(text: str) -> int | None:
     """The rank of the numbering a cell starts with (一、 ranks above 1.), or None."""
     raw = text.strip()

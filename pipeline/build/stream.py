@@ -21,6 +21,9 @@ from schema.records import Block, Cell, Paragraph, Table
 _FIGURE = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*(?:分|%)?$")
 _TOTAL = re.compile(f"^({TOTAL_LABELS})$")
 _MIN_WIDTH = 3
+# The widest header tried. Indicator tables have a dozen columns at most; a longer run of header
+# words (a list of column names repeated) is tried at every width up to this, not at all of its own.
+_MAX_WIDTH = 24
 # A header cell whose words no vocabulary names (指标性质, 度量单位): a short label of words.
 _LABEL = re.compile(r"[\u4e00-\u9fff()（）]{2,8}")
 # Rows agreeing this well on their columns' content make a header's width credible.
@@ -48,7 +51,7 @@ def _header_candidates(cells: Sequence[str]) -> list[tuple[int, int]]:
         # A run of header words may start with a group title and run on into the first row's
         # level names (产出指标, 数量指标): every start and width in it is a candidate.
         for start in (index, index + 1):
-            for width in range(_MIN_WIDTH, end - start + 1):
+            for width in range(_MIN_WIDTH, min(end - start, _MAX_WIDTH) + 1):
                 row = tuple(Cell(text=c) for c in cells[start : start + width])
                 if recognise_header(row) is not None:
                     candidates.append((start, width))
