@@ -205,7 +205,8 @@ def run_dask(
     ``workers`` single-threaded worker processes. Files travel as bytes, results come back to
     this process, which stays the only writer. A local cluster's workers get the memory limit
     (Dask's nanny restarts a worker that passes it; a task whose workers keep dying fails with
-    KilledWorker, reported as the worker dying); the time limit needs a main thread, which Dask's
+    KilledWorker: it is tried again alone, and reported as the worker dying when it fails again;
+    the files that only shared its workers load); the time limit needs a main thread, which Dask's
     task threads are not, so it does not apply there."""
     try:
         from dask.distributed import Client, LocalCluster, as_completed
@@ -223,24 +224,45 @@ def run_dask(
         in_flight: dict[object, Job] = {}
         queue = as_completed()
 
+        def submit(job: Job) -> object:
+            source, key, sha256 = job
+            return client.submit(extract_bytes, key, source.path.read_bytes(), sha256, limits, pure=False)
+
         def submit_next() -> None:
             job = next(pending, None)
             if job is not None:
-                source, key, sha256 = job
-                future = client.submit(extract_bytes, key, source.path.read_bytes(), sha256, limits, pure=False)
+                future = submit(job)
                 in_flight[future] = job
                 queue.add(future)
 
+        # Files whose workers kept dying: the scheduler blames every task a dying worker held, so
+        # a file that only shared a worker with the one killing it fails too (KilledWorker).
+        suspects: list[Job] = []
         for _ in range(slots):
             submit_next()
         for future in queue:
             job = in_flight.pop(future)
+            killed = False
             try:
                 extraction, error = future.result()
             except Exception as exc:
+                killed = type(exc).__name__ == "KilledWorker"
                 extraction, error = None, failure_reason(exc)
             future.release()
             submit_next()
+            if killed:
+                suspects.append(job)
+            else:
+                yield job, extraction, error
+        # Each suspect again, alone on the cluster: the file that kills its worker does so again
+        # and is reported; the others load.
+        for job in suspects:
+            alone = submit(job)
+            try:
+                extraction, error = alone.result()
+            except Exception as exc:
+                extraction, error = None, failure_reason(exc)
+            alone.release()
             yield job, extraction, error
     finally:
         client.close()

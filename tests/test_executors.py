@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
+import pipeline.executors as executors
 import pipeline.ingest as ingest_module
 from pipeline.ingest import ingest
+from schema.limits import DEFAULT_LIMITS, Limits
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "raw"
 
@@ -100,3 +103,32 @@ def test_dask_reports_a_bad_file_like_the_local_pool(tmp_path: Path, monkeypatch
     distributed = ingest(folder, f"sqlite:///{tmp_path / 'b.db'}", workers=2, progress=False, executor="dask")
     assert distributed.failed == local.failed and len(local.failed) == 1
     assert distributed.loaded == local.loaded == ("in/w.txt",)
+
+
+_EXTRACT_BYTES = executors.extract_bytes  # taken before any test patches it
+
+
+def _extract_or_die(name: str, data: bytes, sha256: str, limits: Limits = DEFAULT_LIMITS) -> object:
+    """What a Dask worker runs in the next test: killed (as the OOM killer would) on dies.txt.
+    Module-level, so that the worker process imports it by name."""
+    if name.endswith("dies.txt"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _EXTRACT_BYTES(name, data, sha256, limits)
+
+
+def test_dask_worker_that_dies_is_replaced_and_the_file_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("dask.distributed")
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "dies.txt", "b.txt"):
+        shutil.copyfile(SAMPLE / "wangcheng-ziping-2021.txt", folder / name)
+    monkeypatch.setattr(executors, "extract_bytes", _extract_or_die)
+    # The scheduler gives a task up (KilledWorker) once it has killed this many workers.
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        report = ingest(folder, f"sqlite:///{tmp_path / 'k.db'}", workers=2, progress=False, executor="dask")
+    assert report.loaded == ("in/a.txt", "in/b.txt")
+    assert [(path, "worker process died" in reason) for path, reason in report.failed] == [("in/dies.txt", True)]
