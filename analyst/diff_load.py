@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import inspect, make_url, select
@@ -187,11 +188,33 @@ def find_document(session: Session, ref: str) -> int:
     raise DiffLookupError(message)
 
 
-def find_by_org_years(session: Session, name: str, years: tuple[int, int]) -> tuple[int, int]:
-    """The ids of the documents of organization ``name`` for each of ``years``.
+# Which form of a document a diff reads when a year has several (the DOCX and the PDF printed
+# from it): the structured formats first, as their grids come straight from the file; PDF last,
+# as its grid is rebuilt from the page. (pipeline/ingest: one document_key for all forms.)
+FORM_PREFERENCE = ("docx", "xlsx", "xls", "html", "text", "pdf")
 
-    ``name`` is the organization exactly, or a substring of exactly one stored organization. Each
-    year must have exactly one document; otherwise the error lists what there is.
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """The two documents a diff compares, and what was decided on the way (a form picked, two
+    organizations that differ) for the user to read."""
+
+    old: Document
+    new: Document
+    notes: tuple[str, ...] = ()
+
+
+def _form_rank(form: str) -> int:
+    return FORM_PREFERENCE.index(form) if form in FORM_PREFERENCE else len(FORM_PREFERENCE)
+
+
+def find_by_org_years(session: Session, name: str, years: tuple[int, int]) -> tuple[tuple[int, int], tuple[str, ...]]:
+    """The ids of the documents of organization ``name`` for each of ``years``, and notes.
+
+    ``name`` is the organization exactly, or a substring of exactly one stored organization. A
+    year with several documents that are forms of one (the same ``document_key``: a DOCX and its
+    PDF) gets the form of :data:`FORM_PREFERENCE`, with a note naming the others; a year with
+    different documents is an error that lists them.
     """
     from schema.models import DocumentRow
 
@@ -214,9 +237,10 @@ def find_by_org_years(session: Session, name: str, years: tuple[int, int]) -> tu
         organization = candidates[0]
 
     found: list[int] = []
+    notes: list[str] = []
     for year in years:
         rows = session.execute(
-            select(DocumentRow.id, DocumentRow.source_path)
+            select(DocumentRow.id, DocumentRow.source_path, DocumentRow.format, DocumentRow.document_key)
             .where(DocumentRow.organization == organization, DocumentRow.year == year)
             .order_by(DocumentRow.id)
         ).all()
@@ -232,13 +256,28 @@ def find_by_org_years(session: Session, name: str, years: tuple[int, int]) -> tu
             )
             have = ", ".join(map(str, stored_years)) or "none"
             raise DiffLookupError(f"no stored document of {organization} for {year} (stored years: {have})")
-        if len(rows) > 1:
+        keys = {row.document_key for row in rows}
+        if len(rows) > 1 and (len(keys) > 1 or None in keys):
             raise DiffLookupError(
-                f"{len(rows)} stored documents of {organization} for {year}: "
+                f"{len(rows)} different stored documents of {organization} for {year}: "
                 f"{_describe((r.id, r.source_path) for r in rows)}; pass OLD and NEW as ids or paths"
             )
-        found.append(rows[0].id)
-    return found[0], found[1]
+        chosen = min(rows, key=lambda row: (_form_rank(row.format), row.id))
+        if len(rows) > 1:
+            others = _describe((r.id, r.source_path) for r in rows if r.id != chosen.id)
+            notes.append(
+                f"{year}: {len(rows)} forms of one document; reading #{chosen.id} {chosen.source_path} "
+                f"({chosen.format}), not {others} (pass OLD and NEW as ids to choose)"
+            )
+        found.append(chosen.id)
+    return (found[0], found[1]), tuple(notes)
+
+
+def organization_note(old: Document, new: Document) -> str | None:
+    """A warning when the two documents are of different organizations (known on both sides)."""
+    if old.organization and new.organization and old.organization != new.organization:
+        return f"the documents are of different organizations: {old.organization} (old) and {new.organization} (new)"
+    return None
 
 
 def load_pair(
@@ -246,7 +285,7 @@ def load_pair(
     refs: tuple[str, str] | None = None,
     organization: str | None = None,
     years: tuple[int, int] | None = None,
-) -> tuple[Document, Document]:
+) -> Pair:
     """Read the two documents to compare from ``db_url``: by ``refs`` (ids or paths) or by organization and years.
 
     Raises DiffLookupError with a one-line message when the database, a document or the
@@ -275,13 +314,16 @@ def load_pair(
         if not inspect(engine).has_table("documents"):
             raise DiffLookupError(f"database {describe_url(db_url)} holds no kaohe documents (run kaohe ingest)")
         with Session(engine) as session:
+            notes: tuple[str, ...] = ()
             if refs is not None:
                 ids = (find_document(session, refs[0]), find_document(session, refs[1]))
             elif organization is not None and years is not None:
-                ids = find_by_org_years(session, organization, years)
+                ids, notes = find_by_org_years(session, organization, years)
             else:
                 raise ValueError("load_pair needs refs, or organization and years")
-            return read_document(session, ids[0]), read_document(session, ids[1])
+            old, new = read_document(session, ids[0]), read_document(session, ids[1])
+            differing = organization_note(old, new)
+            return Pair(old, new, (*notes, *([differing] if differing else [])))
     except SQLAlchemyError as exc:
         raise DiffLookupError(f"database {describe_url(db_url)}: {_first_line(exc)}") from exc
     finally:

@@ -46,10 +46,25 @@ class CannedQuery:
 CANNED_QUERIES = (
     CannedQuery(
         "points_by_section",
-        "Total points by level-1 indicator, per document",
-        "Sum of the leaves' points under each top-level section.",
-        "SELECT file_name, level1_name, SUM(points) AS leaf_points, COUNT(*) AS leaves\n"
-        "FROM indicator_flat WHERE is_leaf GROUP BY file_name, level1_name ORDER BY file_name, MIN(ordinal)",
+        "Total points by level-1 indicator, per table of each document",
+        "Sum of the leaves' points under each top-level section; part numbers a document's tables.",
+        "SELECT file_name, part, level1_name, SUM(points) AS leaf_points, COUNT(*) AS leaves\n"
+        "FROM indicator_flat WHERE is_leaf GROUP BY file_name, part, level1_name\n"
+        "ORDER BY file_name, part, MIN(ordinal)",
+    ),
+    CannedQuery(
+        "level1_worth",
+        "What each level-1 indicator is worth, stated or summed",
+        "points as the document states them; children_points the sum of the children's; worth the first known.",
+        "SELECT file_name, part, name AS level1, points, children_points, COALESCE(points, children_points) AS worth\n"
+        "FROM indicator_flat WHERE level = 1 ORDER BY file_name, part, ordinal",
+    ),
+    CannedQuery(
+        "organization_rules",
+        "Every rule of one organisation",
+        "The clauses of every document of the organisation named (each form of a document: see document_key).",
+        "SELECT file_name, year, kind, points, per_count, per_unit, cap, substr(indicator_name, 1, 12) AS item, text\n"
+        "FROM clause_flat WHERE organization = :organization ORDER BY year, file_name, clause_id",
     ),
     CannedQuery(
         "deduction_rules",

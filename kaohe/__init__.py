@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 # Bumped whenever extraction output changes, so stored documents are re-extracted on ingest.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from kaohe import EXTRACTOR_VERSION
+from normalizers.document_key import document_key
 from pipeline.discover import SourceFile
 from schema.errors import KaoheError
 from schema.models import CheckRow, ClauseRow, DocumentRow, FactRow, IndicatorRow, WarningRow
@@ -256,6 +257,7 @@ def load(
             organization=info.organization,
             supervisor=info.supervisor,
             year=info.year,
+            document_key=document_key(info.title, info.organization, info.year, path.name),
             script=info.script,
             total_points=info.total_points,
             total_score=info.total_score,
@@ -291,6 +293,8 @@ def load(
                 reason=ind.reason,
                 measures=ind.measures,
                 page=ind.page,
+                part=ind.part,
+                children_points=ind.children_points,
                 is_leaf=ind.id not in parent_ids,
             )
         session.add_all(rows.values())

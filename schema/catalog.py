@@ -89,15 +89,17 @@ _VIEW_COLUMNS: dict[str, tuple[tuple[str, str, str | None], ...]] = {
         *((name, f"documents.{name}", None) for name in ("source_path", "file_name", "title", "organization")),
         ("year", "documents.year", None),
         ("format", "documents.format", None),
+        ("document_key", "documents.document_key", None),
         ("indicator_id", "indicators.id", "the indicator's row id"),
-        *((name, f"indicators.{name}", None) for name in ("ordinal", "level", "is_leaf")),
+        *((name, f"indicators.{name}", None) for name in ("ordinal", "part", "level", "is_leaf")),
         ("level1_name", "ancestor at level 1", "name of the level-1 ancestor (the indicator's own at level 1)"),
         ("level2_name", "ancestor at level 2", "name of the level-2 ancestor; NULL for a level-1 row"),
         ("level3_name", "ancestor at level 3", "name of the level-3 ancestor; NULL above level 3"),
         *(
             (name, f"indicators.{name}", None)
             for name in (
-                "name", "path", "description", "points", "score", "target_op", "target_value", "target_unit",
+                "name", "path", "description", "points", "children_points", "score", "target_op", "target_value",
+                "target_unit",
                 "target_text", "actual", "page",
             )
         ),
@@ -106,7 +108,9 @@ _VIEW_COLUMNS: dict[str, tuple[tuple[str, str, str | None], ...]] = {
         ("clause_id", "clauses.id", "the clause's row id"),
         ("document_id", "documents.id", "the document"),
         *((name, f"documents.{name}", None) for name in ("source_path", "file_name", "organization", "year")),
+        ("document_key", "documents.document_key", None),
         ("indicator_id", "clauses.indicator_id", None),
+        ("part", "indicators.part", "the indicator's part; NULL for document-wide rules"),
         ("indicator_name", "indicators.name", "the indicator's name; NULL for document-wide rules"),
         ("indicator_path", "indicators.path", "the indicator's path; NULL for document-wide rules"),
         *(

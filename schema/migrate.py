@@ -35,6 +35,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from schema.models import create_engine_for
+from schema.search import create_search_index
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 # Key of the PostgreSQL advisory lock a kaohe process holds while it creates or upgrades the schema
@@ -73,6 +74,12 @@ _LEGACY_SCHEMAS: dict[str, dict[str, frozenset[str]]] = {
 _LEGACY_SCHEMAS["0005_format_comment"] = {
     **_LEGACY_SCHEMAS["0002_checks_views"],
     "documents": frozenset(f"{_BASE_COLUMNS['documents']} mtime_ns".split()),
+}
+# 0007 added columns, so create_all of the current models makes a shape of its own again.
+_LEGACY_SCHEMAS["0007_parts_keys"] = {
+    **_LEGACY_SCHEMAS["0005_format_comment"],
+    "documents": frozenset(f"{_BASE_COLUMNS['documents']} mtime_ns document_key".split()),
+    "indicators": frozenset(f"{_BASE_COLUMNS['indicators']} part children_points".split()),
 }
 _KAOHE_TABLES = frozenset().union(*(schema.keys() for schema in _LEGACY_SCHEMAS.values()))
 
@@ -190,6 +197,12 @@ def _stamp_legacy(connection: Connection, config: Config, revision: str) -> None
         module = script.get_revision("0002_checks_views").module
         with Operations.context(context):
             module.create_views()
+    elif revision == "0007_parts_keys":
+        # create_all makes neither the views nor 0006's full-text index: both with their own code.
+        module = script.get_revision("0007_parts_keys").module
+        with Operations.context(context):
+            module.create_views()
+        create_search_index(connection)
     context.stamp(script, revision)
 
 

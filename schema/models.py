@@ -143,6 +143,17 @@ class DocumentRow(Base):
         info=doc("主管部门, the supervising department", "市委老干部局"),
     )
     year: Mapped[int | None] = mapped_column(Integer, index=True, info=doc("the year assessed", "2023"))
+    document_key: Mapped[str | None] = mapped_column(
+        Text,
+        index=True,
+        comment="year|organization|title, normalized: the same for every form (pdf, docx, txt) of one document",
+        info=doc(
+            "`year|organization|title` with spaces and punctuation dropped (the file's stem where there is no "
+            "title): the same for the PDF, DOCX and text forms of one document, so they can be told apart from "
+            "other documents and one of them picked",
+            "2023|南昌市委老干部局|南昌市县区2023年老干部工作目标管理考核细则",
+        ),
+    )
     script: Mapped[str] = mapped_column(
         String(8),
         comment="hans or hant: script of the source text",
@@ -293,6 +304,26 @@ class IndicatorRow(Base):
         info=doc("改进措施 (what will be done about it); none in the sample"),
     )
     page: Mapped[int | None] = mapped_column(Integer, info=doc("page the indicator is on (PDF only)", "1"))
+    part: Mapped[int | None] = mapped_column(
+        Integer,
+        comment="table or list of the document the indicator came from: 1, 2, ...",
+        info=doc(
+            "which table (or list of numbered items) of the document the indicator came from, 1, 2, ... in reading "
+            "order; a table continued over a page break is one part. Tells apart two tables that repeat a level-1 "
+            "name (产出指标)",
+            "1",
+        ),
+    )
+    children_points: Mapped[float | None] = mapped_column(
+        Float,
+        comment="sum of the children's points (their own children's sum where they state none)",
+        info=doc(
+            "the sum of the children's points (each child's `points`, else its own `children_points`); NULL for a "
+            "leaf. What a level is worth where the document states no points for it: `COALESCE(points, "
+            "children_points)`. Never copied into `points`",
+            "30.0",
+        ),
+    )
     is_leaf: Mapped[bool] = mapped_column(
         Boolean,
         comment="true when no indicator has this one as parent",

@@ -102,6 +102,13 @@ class Indicator:
     basis: str | None = None  # 指标值确定依据
     reason: str | None = None  # 未完成原因
     measures: str | None = None  # 改进措施
+    # Which table (or list of numbered items) of the document the indicator came from: 1, 2, ...
+    # in reading order; a table continued over a page break is one part. Two tables may repeat a
+    # level-1 name (产出指标): the part tells them apart.
+    part: int | None = None
+    # The sum of the children's points (each child's stated points, else its own children_points):
+    # what a level is worth when the document states no points for it. Never mixed into points.
+    children_points: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -348,3 +348,30 @@ def test_item_merged_down_over_rows_is_one_item() -> None:
     result = table_indicators(table)
     (leaf,) = list(result.roots[0].leaves())
     assert (leaf.name, leaf.points, leaf.description) == ("部门特性指标", 10, "标准甲\n标准乙")
+
+
+def test_parts_number_the_tables_and_a_continued_table_stays_in_its_part() -> None:
+    header = ("一级指标", "二级指标", "三级指标", "分值")
+    doc = ParsedDocument(source="x.txt", format="text", blocks=(
+        Paragraph(text="部门整体绩效自评表"),
+        _table(header, ("产出指标", "数量指标", "甲", "5"), ("", "", "乙", "5")),
+        _table(("", "", "丙", "10"), ("效益指标", "社会效益指标", "丁", "20")),  # page 2 of the same table
+        Paragraph(text="项目一绩效自评表（本表为第二张表，列出项目一的全部指标及其分值说明）"),
+        _table(header, ("产出指标", "质量指标", "戊", "30")),
+    ))
+    indicators = build(doc, "0" * 64).indicators
+    assert [(i.name, i.part) for i in indicators if i.level == 1] == [("产出指标", 1), ("效益指标", 1), ("产出指标", 2)]
+    assert {i.part for i in indicators} == {1, 2}
+
+
+def test_children_points_sum_what_the_children_are_worth_and_points_stay_as_stated() -> None:
+    result = build(ParsedDocument(source="x.txt", format="text", blocks=(_table(
+        ("一级指标", "二级指标", "三级指标", "分值"),
+        ("产出指标", "数量指标", "甲", "5"),
+        ("", "", "乙", "7.5"),
+        ("", "质量指标", "丙", "10"),
+    ),)), "0" * 64)
+    by_name = {i.name: i for i in result.indicators}
+    assert (by_name["产出指标"].points, by_name["产出指标"].children_points) == (None, 22.5)
+    assert (by_name["数量指标"].points, by_name["数量指标"].children_points) == (None, 12.5)
+    assert (by_name["甲"].points, by_name["甲"].children_points) == (5.0, None)

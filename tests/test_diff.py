@@ -523,15 +523,42 @@ def test_ambiguous_organization_and_year(variant_db: str, tmp_path: Path, corpus
 
     code, output = run("--org", "枣庄市", "--years", "2022", "2023", "--db", variant_db)
     assert (code, output) == (1, f"Error: organization '枣庄市' is ambiguous: 枣庄市妇联, {ORG}\n")
+    # The PDF is a second form of the 2022 text (one document_key): the text is read, and said so.
+    code, output = run("--org", ORG, "--years", "2022", "2023", "--db", variant_db)
+    assert code == 0, output
+    assert output.startswith(
+        "note: 2022: 2 forms of one document; reading #1 in/zaozhuang-laoganbu-2022.txt (text), not "
+        "#4 more/laoganbu.pdf (pass OLD and NEW as ids to choose)\n"
+    )
+    # A different document of the same organization and year: both are listed, nothing is read.
+    source = (corpus_dir / "zaozhuang-laoganbu-2022.txt").read_text(encoding="utf-8")
+    other = Path("other")
+    other.mkdir()
+    (other / "anquan.txt").write_text(
+        source.replace("2022 年度服务高质量发展绩效考核工作任务要点", "2022 年度安全生产检查标准"), encoding="utf-8"
+    )
+    assert ingest(other, variant_db, workers=1, progress=False).ok
     code, output = run("--org", ORG, "--years", "2022", "2023", "--db", variant_db)
     assert (code, output) == (
         1,
-        f"Error: 2 stored documents of {ORG} for 2022: #1 in/zaozhuang-laoganbu-2022.txt, #4 more/laoganbu.pdf; "
-        "pass OLD and NEW as ids or paths\n",
+        f"Error: 3 different stored documents of {ORG} for 2022: #1 in/zaozhuang-laoganbu-2022.txt, "
+        "#4 more/laoganbu.pdf, #5 other/anquan.txt; pass OLD and NEW as ids or paths\n",
     )
     # The exact name wins over substring matches.
     code, output = run("--org", "枣庄市妇联", "--years", "2022", "2022", "--db", variant_db)
     assert code == 0 and "no differences" in output
+
+
+def test_documents_of_different_organizations_are_compared_with_a_warning(variant_db: str, corpus_dir: Path) -> None:
+    more = Path("more")
+    more.mkdir()
+    shutil.copyfile(corpus_dir / "zaozhuang-fulian-2022.txt", more / "fulian.txt")
+    assert ingest(more, variant_db, workers=1, progress=False).ok
+    code, output = run("in/zaozhuang-laoganbu-2022.txt", "more/fulian.txt", "--db", variant_db)
+    assert code == 0, output
+    assert output.startswith(
+        f"note: the documents are of different organizations: {ORG} (old) and 枣庄市妇联 (new)\n"
+    )
 
 
 def test_missing_database_is_not_created(tmp_path: Path) -> None:

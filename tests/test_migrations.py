@@ -32,7 +32,7 @@ from schema.models import Base, create_engine_for, init_db
 from schema.records import DocumentInfo, Extraction, Indicator
 from schema.search import SEARCH_TABLE, SEARCH_VIEW, include_name, is_search_table
 
-HEAD = "0006_search"
+HEAD = "0007_parts_keys"
 TABLES_0001 = ("documents", "indicators", "clauses", "facts", "warnings")
 VIEWS = {"indicator_flat", "clause_flat", "reconciliation_warnings"}
 
@@ -149,10 +149,14 @@ def _fill_0001(engine: Engine) -> None:
         conn.execute(text("INSERT INTO warnings (id, document_id, message) VALUES (941, 907, '未识别的行: 备注')"))
 
 
+# Columns revisions after 0001 added (0002, 0003, 0007): NULL in rows written before them.
+LATER_COLUMNS = ("context", "mtime_ns", "document_key", "part", "children_points")
+
+
 def _dump_0001(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the 0001 tables, by the 0001 columns only."""
     columns = {
-        table: [col["name"] for col in inspect(engine).get_columns(table) if col["name"] not in ("context", "mtime_ns")]
+        table: [col["name"] for col in inspect(engine).get_columns(table) if col["name"] not in LATER_COLUMNS]
         for table in TABLES_0001
     }
     return {
@@ -368,7 +372,12 @@ def test_ingest_upgrades_a_0001_database(url: str, engine: Engine, corpus_dir: P
 
 
 def test_create_all_database_is_stamped_0005_and_gets_the_views(url: str, engine: Engine) -> None:
-    init_db(engine)
+    # What create_all of kaohe 0005 made: 0005's tables without history, views or search index.
+    command.upgrade(alembic_config(url), "0005_format_comment")
+    with engine.begin() as conn:
+        for view in sorted(VIEWS):
+            conn.execute(text(f"DROP VIEW {view}"))
+        conn.execute(text("DROP TABLE alembic_version"))
     assert current_revision(engine) is None
     assert legacy_revision(engine) == "0005_format_comment"
     assert _views(engine) == set()
@@ -382,6 +391,21 @@ def test_create_all_database_is_stamped_0005_and_gets_the_views(url: str, engine
     )
     assert current_revision(engine) == HEAD
     assert _views(engine) == VIEWS
+
+
+def test_create_all_database_of_this_kaohe_is_stamped_head_with_views_and_search(url: str, engine: Engine) -> None:
+    init_db(engine)
+    assert legacy_revision(engine) == HEAD
+
+    exit_code, output = _invoke("db", "upgrade", "--db", url)
+
+    assert exit_code == 0, output
+    assert output == (
+        f"{_shown(url)}: tables made before migrations match {HEAD}; stamped it and created its views and "
+        f"full-text index\n{_shown(url)} already at {HEAD}\n"
+    )
+    assert _views(engine) == VIEWS
+    assert _search_tables(engine) == ({SEARCH_TABLE} if engine.dialect.name == "sqlite" else set())
 
 
 def test_pre_migration_0001_tables_are_stamped_then_upgraded(url: str, engine: Engine) -> None:
@@ -530,7 +554,8 @@ def test_db_upgrade_creates_an_empty_database(tmp_path: Path) -> None:
 
 def test_known_revisions() -> None:
     assert known_revisions() == [
-        "0001_initial", "0002_checks_views", "0003_file_stat", "0004_text_names", "0005_format_comment", HEAD
+        "0001_initial", "0002_checks_views", "0003_file_stat", "0004_text_names", "0005_format_comment",
+        "0006_search", HEAD,
     ]
     assert head_revision() == HEAD
 

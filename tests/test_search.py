@@ -106,8 +106,10 @@ def test_migration_indexes_rows_already_stored(tmp_db_url: str, tmp_path: Path) 
     config = alembic_config(tmp_db_url)
     engine = create_engine_for(tmp_db_url)
     try:
-        command.upgrade(config, "0005_format_comment")
+        # Rows stored before 0006: stored by this kaohe, then the schema taken back to 0005.
+        command.upgrade(config, "head")
         _store(engine, tmp_path)
+        command.downgrade(config, "0005_format_comment")
         command.upgrade(config, "0006_search")
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT rowid, kind, text FROM search_index ORDER BY rowid")).all()

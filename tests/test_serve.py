@@ -31,7 +31,7 @@ def database(tmp_path: Path) -> Path:
         extraction = Extraction(
             document=DocumentInfo(source=str(source), sha256="0" * 64, format="text", title="考核细则"),
             indicators=(
-                Indicator(id=1, parent_id=None, level=1, name="领导重视", points=20),
+                Indicator(id=1, parent_id=None, level=1, name="领导重视", points=20, part=1, children_points=2),
                 Indicator(id=2, parent_id=1, level=2, name="召开老干部工作会议", points=2),
             ),
             clauses=(Clause(indicator_id=2, kind="deduct", points=1, text="少1次扣1分"),),
@@ -68,9 +68,22 @@ def test_table_with_descriptions_and_labels(database: Path) -> None:
     assert tables["indicators"]["label_column"] == "path"
     assert set(metadata["databases"]["kaohe"]["queries"]) == {
         "points_by_section",
+        "level1_worth",
+        "organization_rules",
         "deduction_rules",
         "failed_checks",
     }
+
+
+def test_canned_query_of_what_level_1_is_worth(database: Path) -> None:
+    status, data = _get(database, "/kaohe/level1_worth.json?_shape=objects")
+    assert status == 200
+    assert data["rows"] == [
+        {
+            "file_name": "plan.txt", "part": 1, "level1": "领导重视",
+            "points": 20.0, "children_points": 2.0, "worth": 20.0,
+        }
+    ]
 
 
 def test_view_with_facet(database: Path) -> None:

@@ -58,7 +58,7 @@ def make_extraction(source: str, *, points: float = 30.0, title: str = "2023年�
             title_original=None,
         ),
         indicators=(
-            Indicator(id=1, parent_id=None, level=1, name="党建工作", points=points),
+            Indicator(id=1, parent_id=None, level=1, name="党建工作", points=points, part=1, children_points=30.0),
             Indicator(
                 id=3,
                 parent_id=2,
@@ -222,6 +222,9 @@ def test_load_writes_every_row(session: Session, source: Path) -> None:
     )
     assert (leaf.basis, leaf.reason, leaf.measures) == ("年度计划", None, "加强督导")
     assert by_ordinal[1].target_op is None and by_ordinal[1].points == 30.0
+    assert (by_ordinal[1].part, by_ordinal[1].children_points) == (1, 30.0)
+    assert (leaf.part, leaf.children_points) == (None, None)
+    assert doc.document_key == "2023|南昌市某局|2023年度考核细则"
 
     clauses = session.scalars(select(ClauseRow).order_by(ClauseRow.id)).all()
     assert [(c.kind, c.indicator_id, c.points, c.per_count, c.per_unit, c.cap) for c in clauses] == [

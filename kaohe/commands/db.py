@@ -72,7 +72,11 @@ def upgrade_command(db_url: str) -> None:
     if outcome.repaired is not None:
         click.echo(f"{shown}: {outcome.repaired}")
     if outcome.stamped is not None:
-        added = " and created its views" if outcome.stamped in ("0002_checks_views", "0005_format_comment") else ""
+        added = {
+            "0002_checks_views": " and created its views",
+            "0005_format_comment": " and created its views",
+            "0007_parts_keys": " and created its views and full-text index",
+        }.get(outcome.stamped, "")
         click.echo(f"{shown}: tables made before migrations match {outcome.stamped}; stamped it{added}")
         before = outcome.stamped
     if before == after:

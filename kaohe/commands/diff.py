@@ -32,7 +32,9 @@ def command(
     """Compare two stored documents: indicators renamed, added, removed or changed, and scoring clauses.
 
     OLD and NEW are documents.id numbers or source paths as ingested; or give --org NAME
-    --years OLD_YEAR NEW_YEAR to pick an organization's documents of two years. Indicators pair
+    --years OLD_YEAR NEW_YEAR to pick an organization's documents of two years (where a year has
+    one document in several forms, a DOCX and its PDF, the DOCX is read and a note says so; a
+    note also warns when the two documents are of different organizations). Indicators pair
     by path (names compared ignoring whitespace, punctuation and numbering), then as renamed when
     their names are at least 60% similar. Exit status 1 when a document cannot be found.
     """
@@ -53,10 +55,12 @@ def command(
     try:
         if by_refs:
             assert old is not None and new is not None
-            old_doc, new_doc = load_pair(db_url, refs=(old, new))
+            pair = load_pair(db_url, refs=(old, new))
         else:
-            old_doc, new_doc = load_pair(db_url, organization=organization, years=years)
+            pair = load_pair(db_url, organization=organization, years=years)
     except DiffLookupError as exc:
         raise click.ClickException(str(exc)) from exc
-    diff = diff_documents(old_doc, new_doc)
+    for note in pair.notes:  # on stderr: --json output stays one JSON object
+        click.echo(f"note: {note}", err=True)
+    diff = diff_documents(pair.old, pair.new)
     click.echo(diff_to_json(diff) if as_json else render_text(diff))

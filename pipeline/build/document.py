@@ -46,13 +46,15 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
     seen_indicator_table = False
     previous: TableResult | None = None
     notes: list[str] = []
+    parts = _Parts(roots)
 
     def flush_paragraphs() -> None:
         nonlocal previous
         if any(len(p.text) > 40 for p in pending_paragraphs):
             previous = None  # running text between two tables: the second one starts afresh
-        roots.extend(inline_indicators(pending_paragraphs))
-        roots.extend(_numbered_roots(pending_paragraphs) or prose_items(pending_paragraphs))
+        listed = inline_indicators(pending_paragraphs)
+        listed.extend(_numbered_roots(pending_paragraphs) or prose_items(pending_paragraphs))
+        parts.add(listed, continued=False)
         pending_paragraphs.clear()
 
     blocks = expand_runon(expand_streams(doc.blocks))
@@ -71,7 +73,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
             preamble_rows.extend(result.preamble)
         if result.header is not None:
             seen_indicator_table = True
-        roots.extend(result.roots)
+        parts.add(result.roots, continued=result.continued)
     flush_paragraphs()
 
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
@@ -115,6 +117,24 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         warnings=tuple(warnings),
         checks=tuple(checks),
     )
+
+
+class _Parts:
+    """Numbers the document's parts as their roots are added: each table, or run of listed items,
+    that yields indicators is a part; a table continuing the one before stays in its part."""
+
+    def __init__(self, roots: list[Draft]) -> None:
+        self.roots = roots
+        self.count = 0
+
+    def add(self, new_roots: list[Draft], continued: bool) -> None:
+        if not new_roots:
+            return
+        if not (continued and self.count):
+            self.count += 1
+        for root in new_roots:
+            root.part = self.count
+        self.roots.extend(new_roots)
 
 
 def _numbered_roots(paragraphs: list[Paragraph]) -> list[Draft]:

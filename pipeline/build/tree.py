@@ -26,6 +26,7 @@ class Draft:
     page: int | None = None
     amount: str | None = None  # a signed 加减分 cell: "-20", the rule of the item's condition
     column_points: bool = False  # points read from a points column (not inline marks or words)
+    part: int | None = None  # the table or list it came from (set on roots; see schema.records.Indicator)
     children: list[Draft] = field(default_factory=list)
     id: int | None = None  # assigned by freeze()
 
@@ -46,10 +47,13 @@ class Draft:
 
 def freeze(roots: list[Draft], first_id: int = 1) -> tuple[Indicator, ...]:
     """Number the drafts depth-first (document order; each draft's ``id`` is set) and return them
-    as Indicator records."""
+    as Indicator records, each with its root's ``part`` and its children's points summed."""
     out: list[Indicator] = []
+    sums: dict[int, float | None] = {}
+    for root in roots:
+        _sum_children(root, sums)
 
-    def visit(node: Draft, parent_id: int | None, level: int) -> None:
+    def visit(node: Draft, parent_id: int | None, level: int, part: int | None) -> None:
         node_id = first_id + len(out)
         node.id = node_id
         out.append(
@@ -69,11 +73,23 @@ def freeze(roots: list[Draft], first_id: int = 1) -> tuple[Indicator, ...]:
                 basis=node.basis,
                 reason=node.reason,
                 measures=node.measures,
+                part=part,
+                children_points=sums[id(node)],
             )
         )
         for child in node.children:
-            visit(child, node_id, level + 1)
+            visit(child, node_id, level + 1, part)
 
     for root in roots:
-        visit(root, None, 1)
+        visit(root, None, 1, root.part)
     return tuple(out)
+
+
+def _sum_children(node: Draft, sums: dict[int, float | None]) -> float | None:
+    """Record, for ``node`` and each node under it (by ``id``), the sum of its children's worth
+    (each child's points, else its own children's sum; None for a leaf, or when no child is worth
+    anything stated), and return ``node``'s worth."""
+    worths = [_sum_children(child, sums) for child in node.children]
+    known = [worth for worth in worths if worth is not None]
+    sums[id(node)] = round(sum(known), 6) if known else None
+    return node.points if node.points is not None else sums[id(node)]
