@@ -106,7 +106,7 @@ def _one_listing_per_sheet(data: bytes) -> tuple[bytes, int]:
                 for member in package.infolist():
                     rewritten.writestr(member, kept if member.filename == "xl/workbook.xml" else package.read(member))
             return copy.getvalue(), dropped
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error):
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError, NotImplementedError):
         return data, 0  # openpyxl reports the damage in its own words below
 
 

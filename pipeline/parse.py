@@ -74,8 +74,10 @@ def check_unzipped_size(path: Path, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(path) as package:
             parts = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return  # a damaged directory: the parser reports it in its own words
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        # A damaged directory, or one naming a zip version or method zipfile lacks: the parser
+        # reports it in its own words.
+        return
     # XML parts are what the parser expands into trees (several times their size); the other
     # parts (images) are only held as bytes, so all parts together are bounded as a file is.
     xml = sum(part.file_size for part in parts if part.filename.endswith((".xml", ".rels")))

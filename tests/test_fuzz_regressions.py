@@ -328,3 +328,18 @@ def test_a_workbook_listing_one_sheet_hundreds_of_times_reads_it_once() -> None:
     assert time.perf_counter() - started < 5
     assert parsed.blocks == parse_xlsx_bytes(original, "original.xlsx").blocks
     assert any("lists a sheet more than once (299 repeats)" in warning for warning in parsed.warnings)
+
+
+@pytest.mark.parametrize("fixture", ["corpus/raw/yutian-mubiao-2023.docx", "renderings/raw/wangzhuang-meiye-juejin-pingfen.xlsx"])
+def test_a_package_naming_a_zip_version_zipfile_lacks_is_refused_in_words(fixture: str, tmp_path: Path) -> None:
+    """A damaged central directory asking for zip version 21.4 raised NotImplementedError from the
+    size check before any parser saw the file."""
+    source = Path(__file__).parent / "fixtures" / fixture
+    data = bytearray(source.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the first central-directory entry
+    data[entry + 6 : entry + 8] = (214).to_bytes(2, "little")  # version needed to extract: 21.4
+    damaged = tmp_path / source.name
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(ParseError) as raised:
+        extract_file(damaged)
+    assert "zip container is damaged" in raised.value.reason
