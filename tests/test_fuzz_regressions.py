@@ -330,7 +330,9 @@ def test_a_workbook_listing_one_sheet_hundreds_of_times_reads_it_once() -> None:
     assert any("lists a sheet more than once (299 repeats)" in warning for warning in parsed.warnings)
 
 
-@pytest.mark.parametrize("fixture", ["corpus/raw/yutian-mubiao-2023.docx", "renderings/raw/wangzhuang-meiye-juejin-pingfen.xlsx"])
+@pytest.mark.parametrize(
+    "fixture", ["corpus/raw/yutian-mubiao-2023.docx", "renderings/raw/wangzhuang-meiye-juejin-pingfen.xlsx"]
+)
 def test_a_package_naming_a_zip_version_zipfile_lacks_is_refused_in_words(fixture: str, tmp_path: Path) -> None:
     """A damaged central directory asking for zip version 21.4 raised NotImplementedError from the
     size check before any parser saw the file."""
