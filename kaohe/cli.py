@@ -248,9 +248,9 @@ def _safe_streams() -> None:
 
 def _register_commands() -> None:
     # Each analyst command lives in its own module under kaohe/commands.
-    from kaohe.commands import db, diff, export, query, schema, search, serve, stats, tables
+    from kaohe.commands import db, diff, export, query, schema, score, search, serve, stats, tables
 
-    for module in (db, query, search, tables, schema, stats, export, diff, serve):
+    for module in (db, query, search, tables, schema, stats, export, diff, score, serve):
         main.add_command(module.command)
 
 

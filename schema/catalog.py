@@ -127,6 +127,15 @@ _VIEW_COLUMNS: dict[str, tuple[tuple[str, str, str | None], ...]] = {
         ("difference", "computed - declared", "negative: the items add up to less than declared"),
         ("unscored", "checks.unscored", None),
     ),
+    "unit_scores": (
+        ("unit", "scores.unit", None),
+        ("document_id", "documents.id", "the document scored against"),
+        *((name, f"documents.{name}", None) for name in ("file_name", "title", "organization", "year")),
+        ("total", "scores.score", "the unit's total (the row of `scores` without an indicator)"),
+        ("full_points", "scores.full_points", None),
+        ("vetoed", "scores.vetoed", None),
+        ("scored_at", "scores.scored_at", None),
+    ),
     SEARCH_VIEW: (
         ("hit_id", f"{SEARCH_TABLE}.rowid", "the index entry (indicators.id * 3 + 0 / 1, clauses.id * 3 + 2)"),
         ("kind", f"{SEARCH_TABLE}.kind", None),
@@ -146,6 +155,7 @@ _VIEW_DESCRIPTIONS = {
     "indicator_flat": "One row per indicator, with its document's fields and the names of its level 1-3 ancestors.",
     "clause_flat": "One row per clause, with its document's fields and (NULL for document-wide rules) its indicator.",
     "reconciliation_warnings": "The checks that failed: a declared total that is not the sum of what it totals.",
+    "unit_scores": "One row per unit scored against a document (kaohe score apply): its total.",
     SEARCH_VIEW: "Every entry of the full-text index with its document and indicator (SQLite only).",
 }
 _SEARCH_COLUMNS = (

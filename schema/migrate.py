@@ -42,8 +42,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 # (any constant that other applications on the database are unlikely to use: "kaohe" in ASCII).
 SCHEMA_LOCK_KEY = 0x6B616F6865
 # Views of the migrations, and tables with their dependents first: the order to drop them in.
-_VIEWS = ("reconciliation_warnings", "clause_flat", "indicator_flat")
-_DROP_ORDER = ("checks", "warnings", "facts", "clauses", "indicators", "documents")
+_VIEWS = ("unit_scores", "reconciliation_warnings", "clause_flat", "indicator_flat")
+_DROP_ORDER = ("scores", "checks", "warnings", "facts", "clauses", "indicators", "documents")
 
 # The tables (and their columns) of each schema that a database made before migrations can have:
 # create_all of the models as they were at 0001_initial, and as they were at 0002_checks_views
@@ -75,11 +75,15 @@ _LEGACY_SCHEMAS["0005_format_comment"] = {
     **_LEGACY_SCHEMAS["0002_checks_views"],
     "documents": frozenset(f"{_BASE_COLUMNS['documents']} mtime_ns".split()),
 }
-# 0007 added columns, so create_all of the current models makes a shape of its own again.
-_LEGACY_SCHEMAS["0007_parts_keys"] = {
+# 0007 added columns and 0008 the scores table, so create_all of the current models makes a shape
+# of its own again (no kaohe release made the 0007 shape by create_all).
+_LEGACY_SCHEMAS["0008_scores"] = {
     **_LEGACY_SCHEMAS["0005_format_comment"],
     "documents": frozenset(f"{_BASE_COLUMNS['documents']} mtime_ns document_key".split()),
     "indicators": frozenset(f"{_BASE_COLUMNS['indicators']} part children_points".split()),
+    "scores": frozenset(
+        ["id", "unit", "document_id", "indicator_id", "score", "full_points", "vetoed", "explanation", "scored_at"]
+    ),
 }
 _KAOHE_TABLES = frozenset().union(*(schema.keys() for schema in _LEGACY_SCHEMAS.values()))
 
@@ -197,11 +201,12 @@ def _stamp_legacy(connection: Connection, config: Config, revision: str) -> None
         module = script.get_revision("0002_checks_views").module
         with Operations.context(context):
             module.create_views()
-    elif revision == "0007_parts_keys":
-        # create_all makes neither the views nor 0006's full-text index: both with their own code.
-        module = script.get_revision("0007_parts_keys").module
+    elif revision == "0008_scores":
+        # create_all makes neither the views nor 0006's full-text index: each with its own code.
         with Operations.context(context):
-            module.create_views()
+            script.get_revision("0007_parts_keys").module.create_views()
+        unit_scores = script.get_revision("0008_scores").module.UNIT_SCORES.strip()
+        connection.exec_driver_sql(f"CREATE VIEW unit_scores AS {unit_scores}")
         create_search_index(connection)
     context.stamp(script, revision)
 

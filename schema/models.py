@@ -503,3 +503,8 @@ class WarningRow(Base):
 def init_db(engine: Engine) -> None:
     """Create the tables and indexes that do not exist yet (existing ones are left as they are)."""
     Base.metadata.create_all(engine)
+
+
+# The scores table lives in its own module (analysts' rows, not a file's); imported here so that
+# Base.metadata, which create_all, the catalog and the migrations read, always holds it.
+from schema import score_models as _score_models  # noqa: E402,F401

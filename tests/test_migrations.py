@@ -32,9 +32,10 @@ from schema.models import Base, create_engine_for, init_db
 from schema.records import DocumentInfo, Extraction, Indicator
 from schema.search import SEARCH_TABLE, SEARCH_VIEW, include_name, is_search_table
 
-HEAD = "0007_parts_keys"
+HEAD = "0008_scores"
 TABLES_0001 = ("documents", "indicators", "clauses", "facts", "warnings")
-VIEWS = {"indicator_flat", "clause_flat", "reconciliation_warnings"}
+VIEWS_0002 = {"indicator_flat", "clause_flat", "reconciliation_warnings"}
+VIEWS = {*VIEWS_0002, "unit_scores"}  # 0008 added unit_scores
 
 
 @pytest.fixture
@@ -375,7 +376,7 @@ def test_create_all_database_is_stamped_0005_and_gets_the_views(url: str, engine
     # What create_all of kaohe 0005 made: 0005's tables without history, views or search index.
     command.upgrade(alembic_config(url), "0005_format_comment")
     with engine.begin() as conn:
-        for view in sorted(VIEWS):
+        for view in sorted(VIEWS_0002):
             conn.execute(text(f"DROP VIEW {view}"))
         conn.execute(text("DROP TABLE alembic_version"))
     assert current_revision(engine) is None
@@ -555,7 +556,7 @@ def test_db_upgrade_creates_an_empty_database(tmp_path: Path) -> None:
 def test_known_revisions() -> None:
     assert known_revisions() == [
         "0001_initial", "0002_checks_views", "0003_file_stat", "0004_text_names", "0005_format_comment",
-        "0006_search", HEAD,
+        "0006_search", "0007_parts_keys", HEAD,
     ]
     assert head_revision() == HEAD
 

@@ -75,7 +75,7 @@ def upgrade_command(db_url: str) -> None:
         added = {
             "0002_checks_views": " and created its views",
             "0005_format_comment": " and created its views",
-            "0007_parts_keys": " and created its views and full-text index",
+            "0008_scores": " and created its views and full-text index",
         }.get(outcome.stamped, "")
         click.echo(f"{shown}: tables made before migrations match {outcome.stamped}; stamped it{added}")
         before = outcome.stamped

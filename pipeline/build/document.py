@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.build.clauses import ClauseDraft, extract_clauses
-from pipeline.build.fields import declared_total, document_fields, funds_facts
+from pipeline.build.fields import base_score, declared_total, document_fields, funds_facts
 from pipeline.build.inline import inline_indicators
 from pipeline.build.numbered import numbered_items
 from pipeline.build.prose import prose_items
@@ -88,6 +88,9 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         stated = declared_total(notes + [p.text for p in paragraphs])
         if stated is not None:
             facts.append(stated)
+    base = base_score(notes + [p.text for p in paragraphs])
+    if base is not None:
+        facts.append(base)
     if not roots:
         warnings.append("no indicator table or inline indicator list found: document loaded with zero indicators")
     roots, clause_drafts = extract_clauses(roots)

@@ -145,6 +145,21 @@ def document_fields(lines: list[str], originals: list[str], cell_rows: list[tupl
     return DocumentFields(title, title_original, organization, supervisor, year)
 
 
+# The score a unit starts from before deductions and bonuses: "(起评分100分)" (督查 细则),
+# "各科室基础得分为6分，扣完为止，加分无上限" (钟楼 信息工作 细则). A fact of its own: a base is not
+# the full marks (钟楼's bonuses have no ceiling), and scoring counts from it (analyst.scoring).
+_BASE_SCORE = re.compile(r"(?:起评分|基础得分|基础分|基本分)\s*(?:为|是|[:：])?\s*(\d+(?:\.\d+)?)\s*分")
+
+
+def base_score(texts: list[str]) -> Fact | None:
+    """The base score stated in words ("基础得分为6分"), or None."""
+    for text in texts:
+        match = _BASE_SCORE.search(fold_width(text))
+        if match:
+            return Fact(name="base_score", value=float(match.group(1)), text=match.group(0))
+    return None
+
+
 def declared_total(texts: list[str]) -> Fact | None:
     """A total stated in words, usually in a note under the table: "本表满分为100分"."""
     for text in texts:
