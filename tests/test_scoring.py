@@ -261,3 +261,18 @@ def test_a_rank_tier_and_a_bonus_above_the_items_points() -> None:
     assert score(scheme, {1: 5.0}).total == 3.0  # 5th: the 前10名 tier
     assert score(scheme, {1: 2.0}).total == 6.0
     assert score(scheme, {1: 1.0, 3: True}).total == 12.0  # first, in full, and the bonus on top
+
+
+def test_a_per_occurrence_deduction_stops_at_its_cap_and_a_bonus_counts_per_article() -> None:
+    scheme = Scheme(
+        document_id=1,
+        file_name="x.txt",
+        indicators=(SchemeIndicator(1, None, "宣传", 10.0),),
+        clauses=(
+            SchemeClause(1, 1, "deduct", 0.5, 1.0, "次", 2.0, "每发现一次扣0.5分,最多扣2分"),
+            SchemeClause(2, 1, "bonus", 2.0, 1.0, "篇", None, "每篇计2分"),
+        ),
+    )
+    sheet = score(scheme, {1: 10.0, 2: 3.0})
+    assert sheet.total == 14.0  # 10 − min(5, 2) + 3 × 2
+    assert [a.explanation for a in sheet.applied] == ["宣传: 10 次 × 0.5 = −2, at most 2", "宣传: 3 篇 × 2 = +6"]
