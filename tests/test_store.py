@@ -143,7 +143,9 @@ def test_create_engine_makes_folder_and_enforces_foreign_keys(tmp_path: Path) ->
 def test_schema_on_each_backend(engine: Engine) -> None:
     init_db(engine)  # a second time: leaves what exists as it is
     inspector = inspect(engine)
-    assert set(inspector.get_table_names()) == {"documents", "indicators", "clauses", "facts", "warnings", "checks", "scores"}
+    assert set(inspector.get_table_names()) == {
+        "documents", "indicators", "clauses", "facts", "warnings", "checks", "scores",
+    }
     indexed = {tuple(ix["column_names"]) for ix in inspector.get_indexes("indicators")}
     assert {("document_id",), ("parent_id",), ("document_id", "is_leaf")} <= indexed
     # Every reference cascades, so deleting a document (or an indicator) leaves no orphans.
