@@ -193,7 +193,7 @@ _MERGE_PROPS = {f"{_W}{name}": name for name in ("gridSpan", "vMerge", "hMerge")
 def _tc_props(tc: etree._Element) -> dict[str, str]:
     """``w:val`` of the cell's ``w:tcPr/w:gridSpan``, ``vMerge`` and ``hMerge`` that are present
     ("continue" where a merge has no val), read in one pass over ``w:tcPr``."""
-    tc_pr = tc.find(f"{_W}tcPr")
+    tc_pr = _child(tc, _TC_PR)
     if tc_pr is None:
         return {}
     props: dict[str, str] = {}
@@ -203,13 +203,25 @@ def _tc_props(tc: etree._Element) -> dict[str, str]:
     return props
 
 
+_TC_PR, _TR_PR = f"{_W}tcPr", f"{_W}trPr"
+
+
+def _child(el: etree._Element, tag: str) -> etree._Element | None:
+    """The first child of ``el`` with ``tag``. A loop over the children rather than ``find``,
+    whose path machinery costs microseconds a call; properties come first, so this stops early."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _is_continue(val: str | None) -> bool:
     return val is not None and val != "restart"
 
 
 def _tr_count(tr: etree._Element, name: str) -> int:
-    tr_pr = tr.find(f"{_W}trPr")
-    prop = tr_pr.find(f"{_W}{name}") if tr_pr is not None else None
+    tr_pr = _child(tr, _TR_PR)
+    prop = _child(tr_pr, f"{_W}{name}") if tr_pr is not None else None
     return max(0, _int(prop.get(f"{_W}val") if prop is not None else None, 0))
 
 

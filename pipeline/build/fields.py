@@ -35,7 +35,11 @@ _TITLE_ORG = re.compile(
 )
 # 起评分: a score counted down from ("起评分100分", then deductions): the document's total.
 _DECLARED_TOTAL = re.compile(r"(?:满分|总分|应得分|最高分数?|满分值|起评分)\s*(?:为|是|[:：])?\s*(\d+(?:\.\d+)?)\s*分")
-_TITLE_END = re.compile(r"(表|细则|要点|办法|方案|标准|情况|清单|目标)$")
+# A title ends in the kind of document, maybe followed by a short note in brackets:
+# "督查工作考核细则(试行)", "部门整体支出绩效自评表（2021年度）".
+_TITLE_END = re.compile(r"(表|细则|要点|办法|方案|标准|情况|清单|目标)(?:[(（][^()（）]{1,12}[)）])?$")
+# A line that is all one bracketed note ("(起评分100分)", "（2021年度）") stands under a title.
+_BRACKETED = re.compile(r"^[(（][^()（）]*[)）]$")
 _ENUMERATOR = re.compile(r"^\s*(?:\d+[.、．]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）])\s*")
 # Unit codes and the 本级 (the unit itself, not its subordinates) suffix of budget-system exports.
 _ORG_NOISE = re.compile(r"^\[\d{3,}\]\s*|^\d{3,}[-－—_:：\s]*|本级$")
@@ -109,7 +113,7 @@ def find_title(lines: list[str], originals: list[str]) -> tuple[str | None, str 
         text = line.strip()
         if not (4 <= len(text) <= 80) or not _TITLE_WORDS.search(text) or _SUPERVISOR.match(fold_width(text)):
             continue
-        if re.search(r"[，。；;]", text):
+        if re.search(r"[，。；;]", text) or _BRACKETED.match(text):
             continue
         score = 2 * bool(_TITLE_END.search(text)) + bool(_YEAR.search(text)) + (index == len(lines) - 1)
         if best is None or score > best[0]:
