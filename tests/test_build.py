@@ -375,3 +375,19 @@ def test_children_points_sum_what_the_children_are_worth_and_points_stay_as_stat
     assert (by_name["产出指标"].points, by_name["产出指标"].children_points) == (None, 22.5)
     assert (by_name["数量指标"].points, by_name["数量指标"].children_points) == (None, 12.5)
     assert (by_name["甲"].points, by_name["甲"].children_points) == (5.0, None)
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        # 督查 细则: the bracketed note under the title is no title, the note after one is part of it.
+        (["附件2", "督查工作考核细则(试行)", "(起评分100分)"], "督查工作考核细则(试行)"),
+        (["部门整体支出绩效自评表（2021年度）", "单位：长沙市望城区老干部服务中心"], "部门整体支出绩效自评表（2021年度）"),
+        (["（2021年度）", "项目支出绩效自评表"], "项目支出绩效自评表"),
+        (["南昌市县区 2023 年老干部工作目标管理考核细则"], "南昌市县区 2023 年老干部工作目标管理考核细则"),
+    ],
+)
+def test_find_title(lines: list[str], title: str) -> None:
+    from pipeline.build.fields import find_title
+
+    assert find_title(lines, lines)[0] == title
