@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from analyst.scoring import FillKind, Question, Scheme, SchemeClause, SchemeIndicator, ScoreSheet
 from schema.models import ClauseRow, DocumentRow, FactRow, IndicatorRow
+from schema.records import Threshold
 from schema.score_models import ScoreRow
 
 TEMPLATE_COLUMNS = ("clause_id", "indicator", "kind", "points", "rule", "fill", "meaning", "value")
@@ -42,7 +43,10 @@ def read_scheme(session: Session, document_id: int) -> Scheme:
         )
     )
     clauses = tuple(
-        SchemeClause(row.id, row.indicator_id, row.kind, row.points, row.per_count, row.per_unit, row.cap, row.text)
+        SchemeClause(
+            row.id, row.indicator_id, row.kind, row.points, row.per_count, row.per_unit, row.cap, row.text,
+            _threshold(row.threshold_op, row.threshold_value, row.threshold_unit),
+        )
         for row in session.execute(
             select(
                 ClauseRow.id,
@@ -53,6 +57,9 @@ def read_scheme(session: Session, document_id: int) -> Scheme:
                 ClauseRow.per_unit,
                 ClauseRow.cap,
                 ClauseRow.text,
+                ClauseRow.threshold_op,
+                ClauseRow.threshold_value,
+                ClauseRow.threshold_unit,
             )
             .where(ClauseRow.document_id == document_id)
             .order_by(ClauseRow.id)
@@ -62,6 +69,15 @@ def read_scheme(session: Session, document_id: int) -> Scheme:
         select(FactRow.value).where(FactRow.document_id == document_id, FactRow.name == "base_score")
     ).scalar()
     return Scheme(document_id, file_name, indicators, clauses, base)
+
+
+def _threshold(op: str | None, value: float | None, unit: str | None) -> Threshold | None:
+    """A tier's stored threshold, or None (not a tier, or stored before 0008)."""
+    if op == ">=" and value is not None and unit in ("%", "rank"):
+        return Threshold(">=", value, "%" if unit == "%" else "rank")
+    if op == "<=" and value is not None and unit in ("%", "rank"):
+        return Threshold("<=", value, "%" if unit == "%" else "rank")
+    return None
 
 
 def template_csv(questions: Sequence[Question]) -> str:

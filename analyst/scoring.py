@@ -22,7 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
-from normalizers.thresholds import Threshold, tier_threshold
+from normalizers.thresholds import tier_threshold
+from schema.records import Threshold
 
 FillKind = Literal["count", "yes/no", "percent", "rank", "amount"]
 
@@ -45,6 +46,10 @@ class SchemeClause:
     per_unit: str | None
     cap: float | None
     text: str
+    threshold: Threshold | None = None  # a tier's, as stored (clauses.threshold_*); else read from text
+
+    def tier_threshold(self) -> Threshold | None:
+        return self.threshold if self.threshold is not None else tier_threshold(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +85,7 @@ WHOLE_DOCUMENT = "(whole document)"
 def fill_kind(clause: SchemeClause) -> tuple[FillKind, str]:
     """What a unit fills in for ``clause``, and a hint saying what it means."""
     if clause.kind == "tier":
-        threshold = tier_threshold(clause.text)
+        threshold = clause.tier_threshold()
         if threshold is not None and threshold.unit == "rank":
             return "rank", "the unit's rank (1 = first)"
         return "percent", "% achieved (100 = all)"
@@ -237,7 +242,7 @@ def _tier_value(
         return indicator.points or 0.0  # not answered: achieved in full
     achieved = float(given[0])
     thresholds: list[tuple[Threshold, SchemeClause]] = [
-        (t, c) for c in tiers if (t := tier_threshold(c.text)) is not None
+        (t, c) for c in tiers if (t := c.tier_threshold()) is not None
     ]
     full_rank = all(t.unit == "rank" for t, _ in thresholds) and thresholds
     if (not full_rank and achieved >= 100) or (full_rank and achieved <= 1):

@@ -1,4 +1,5 @@
-"""What a tier asks for: "完成任务数的70%(1分)" → at least 70 %; "排名前5位" → rank 5 or better.
+"""What a rule asks for: a tier's threshold ("完成任务数的70%(1分)" → at least 70 %; "排名前5位" →
+rank 5 or better) and a range's bounds ("扣5-10分" → 5 to 10).
 
 A tier (``clauses.kind = 'tier'``) awards its points when the unit reaches its threshold. The
 forms, each with the documents it came from, are in :data:`THRESHOLD_FORMS`; the first that
@@ -7,33 +8,20 @@ matches wins. Pure functions, linear in the text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 import regex
 
 from normalizers.numbers import prepare_for_parsing
+from schema.records import Threshold
 
 ThresholdUnit = Literal["%", "rank"]
-
-
-@dataclass(frozen=True, slots=True)
-class Threshold:
-    """Reached when the unit's value compares with ``value`` by ``op`` (``>=`` for a share,
-    ``<=`` for a rank: 3rd place reaches "前5位")."""
-
-    op: Literal[">=", "<="]
-    value: float
-    unit: ThresholdUnit
-
-    def reached(self, achieved: float) -> bool:
-        return achieved >= self.value if self.op == ">=" else achieved <= self.value
 
 
 _NUMBER = r"(?P<n>\d+(?:\.\d+)?)"
 # (pattern, op, unit, where it was seen)
 THRESHOLD_FORMS: tuple[tuple[str, Literal[">=", "<="], ThresholdUnit, str], ...] = (
-    (rf"(?:排名|名列|位列|位居)?前\s*{_NUMBER}\s*(?:位|名)", "<=", "rank", "考核细则 排名前5位, 前三名"),
+    (rf"(?:排名|名列|位列|位居)?前\s*{_NUMBER}\s*(?:位|名)", "<=", "rank", "考核细则 排名前5位, 前3名"),
     (rf"第\s*{_NUMBER}\s*名(?:以内|及以上|以上)", "<=", "rank", "评比 第3名以内"),
     (rf"{_NUMBER}\s*[%％](?:以上|及以上)?", ">=", "%", "nanchang 完成任务数的70%(1分); 满意度90%以上"),
     (rf"{_NUMBER}\s*成(?:以上)?", ">=", "%", "完成7成以上 (×10)"),
@@ -52,3 +40,16 @@ def tier_threshold(text: str) -> Threshold | None:
                 value *= 10  # 7成 is 70 %
             return Threshold(op, value, unit)
     return None
+
+
+# A range of points: "扣5-10分", "扣3～5分", "加2至5分".
+_RANGE = regex.compile(r"(?P<lo>\d+(?:\.\d+)?)\s*(?:-|—|–|~|～|至|到)\s*(?P<hi>\d+(?:\.\d+)?)\s*分")
+
+
+def point_range(text: str) -> tuple[float, float] | None:
+    """The bounds of a range of points a rule states ("扣5-10分" → (5, 10)), or None."""
+    match = _RANGE.search(prepare_for_parsing(text))
+    if match is None:
+        return None
+    low, high = float(match.group("lo")), float(match.group("hi"))
+    return (low, high) if low <= high else None

@@ -312,6 +312,11 @@ def load(
                 per_count=None if clause.per is None else clause.per.count,
                 per_unit=None if clause.per is None else clause.per.unit,
                 cap=clause.cap,
+                threshold_op=None if clause.threshold is None else clause.threshold.op,
+                threshold_value=None if clause.threshold is None else clause.threshold.value,
+                threshold_unit=None if clause.threshold is None else clause.threshold.unit,
+                points_min=clause.points_min,
+                effect=clause.effect,
                 text=clause.text,
                 context=clause.context,
             )

@@ -81,6 +81,9 @@ _LEGACY_SCHEMAS["0008_scores"] = {
     **_LEGACY_SCHEMAS["0005_format_comment"],
     "documents": frozenset(f"{_BASE_COLUMNS['documents']} mtime_ns document_key".split()),
     "indicators": frozenset(f"{_BASE_COLUMNS['indicators']} part children_points".split()),
+    "clauses": frozenset(
+        f"{_BASE_COLUMNS['clauses']} context threshold_op threshold_value threshold_unit points_min effect".split()
+    ),
     "scores": frozenset(
         ["id", "unit", "document_id", "indicator_id", "score", "full_points", "vetoed", "explanation", "scored_at"]
     ),

@@ -378,6 +378,24 @@ class ClauseRow(Base):
         comment="most points the rule can deduct / add",
         info=doc("most points the rule can deduct or add (扣完为止 / 最多 …); NULL in the sample"),
     )
+    threshold_op: Mapped[str | None] = mapped_column(
+        String(2), comment="a tier's: >= (a share) or <= (a rank)",
+        info=doc("a tier's threshold comparison: `>=` for a share (完成70%), `<=` for a rank (排名前5位)", ">="),
+    )
+    threshold_value: Mapped[float | None] = mapped_column(
+        Float, info=doc("a tier's threshold: the share or the rank to reach", "70.0")
+    )
+    threshold_unit: Mapped[str | None] = mapped_column(
+        String(8), info=doc("a tier's threshold unit: `%` or `rank`", "%")
+    )
+    points_min: Mapped[float | None] = mapped_column(
+        Float, comment="a range's lower bound (扣5-10分: 5; cap is 10)",
+        info=doc("the lower bound of a range of points (`扣5-10分`: 5, with `cap` 10); NULL in the sample"),
+    )
+    effect: Mapped[str | None] = mapped_column(
+        String(16), comment="a veto's effect: assessment",
+        info=doc("a veto's effect: `assessment` (一票否决, 直接定为不达标: the whole assessment fails)", "assessment"),
+    )
     text: Mapped[str] = mapped_column(
         Text,
         comment="the phrase stating the rule, e.g. 少1次扣1分",

@@ -86,6 +86,19 @@ class Per:
 
 
 @dataclass(frozen=True, slots=True)
+class Threshold:
+    """What a tier asks for: reached when the unit's value compares with ``value`` by ``op``
+    (``>=`` for a share, "完成70%"; ``<=`` for a rank, "排名前5位": 3rd place reaches it)."""
+
+    op: Literal[">=", "<="]
+    value: float
+    unit: Literal["%", "rank"]
+
+    def reached(self, achieved: float) -> bool:
+        return achieved >= self.value if self.op == ">=" else achieved <= self.value
+
+
+@dataclass(frozen=True, slots=True)
 class Indicator:
     id: int
     parent_id: int | None
@@ -122,6 +135,9 @@ class Clause:
     per: Per | None = None
     cap: float | None = None
     context: str | None = None  # the item the rule was read from, for rules of the document
+    threshold: Threshold | None = None  # a tier's: "完成任务数的70%" → >= 70 %
+    points_min: float | None = None  # a range's lower bound: "扣5-10分" → 5 (cap: 10)
+    effect: str | None = None  # a veto's: "assessment" (一票否决, 直接定为不达标: the whole of it)
 
 
 @dataclass(frozen=True, slots=True)

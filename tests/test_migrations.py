@@ -150,8 +150,11 @@ def _fill_0001(engine: Engine) -> None:
         conn.execute(text("INSERT INTO warnings (id, document_id, message) VALUES (941, 907, '未识别的行: 备注')"))
 
 
-# Columns revisions after 0001 added (0002, 0003, 0007): NULL in rows written before them.
-LATER_COLUMNS = ("context", "mtime_ns", "document_key", "part", "children_points")
+# Columns revisions after 0001 added (0002, 0003, 0007, 0008): NULL in rows written before them.
+LATER_COLUMNS = (
+    "context", "mtime_ns", "document_key", "part", "children_points",
+    "threshold_op", "threshold_value", "threshold_unit", "points_min", "effect",
+)
 
 
 def _dump_0001(engine: Engine) -> dict[str, list[tuple[object, ...]]]:

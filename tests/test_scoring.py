@@ -17,9 +17,10 @@ from sqlalchemy import text
 
 from analyst.scoring import Scheme, SchemeClause, SchemeIndicator, score
 from kaohe.cli import main
-from normalizers.thresholds import Threshold, tier_threshold
+from normalizers.thresholds import point_range, tier_threshold
 from pipeline.ingest import ingest
 from schema.models import create_engine_for
+from schema.records import Threshold
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCUMENTS = {
@@ -276,3 +277,29 @@ def test_a_per_occurrence_deduction_stops_at_its_cap_and_a_bonus_counts_per_arti
     sheet = score(scheme, {1: 10.0, 2: 3.0})
     assert sheet.total == 14.0  # 10 − min(5, 2) + 3 × 2
     assert [a.explanation for a in sheet.applied] == ["宣传: 10 次 × 0.5 = −2, at most 2", "宣传: 3 篇 × 2 = +6"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "bounds"),
+    [("扣5-10分", (5.0, 10.0)), ("酌情扣3～5分", (3.0, 5.0)), ("加2至5分", (2.0, 5.0)), ("每少1篇扣1分", None)],
+)
+def test_point_ranges(rule: str, bounds: tuple[float, float] | None) -> None:
+    assert point_range(rule) == bounds
+
+
+def test_clauses_are_stored_with_their_terms(scored_db: str) -> None:
+    engine = create_engine_for(scored_db)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT c.text, c.threshold_op, c.threshold_value, c.threshold_unit, c.points_min, c.cap, c.effect "
+                "FROM clauses AS c WHERE c.kind IN ('tier', 'veto') OR c.points_min IS NOT NULL ORDER BY c.id"
+            )).all()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in rows] == [
+        ("扣5-10分", None, None, None, 5.0, 10.0, None),
+        ("完成任务数的70%(1分)", ">=", 70.0, "%", None, None, None),
+        ("完成任务数的50%(0.5分)", ">=", 50.0, "%", None, None, None),
+        ("引发老干部**事故(直接定为不达标)", None, None, None, None, None, "assessment"),
+    ]

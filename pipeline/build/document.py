@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from normalizers.thresholds import point_range, tier_threshold
 from pipeline.build.clauses import ClauseDraft, extract_clauses
 from pipeline.build.fields import base_score, declared_total, document_fields, funds_facts
 from pipeline.build.inline import inline_indicators
@@ -157,13 +158,19 @@ def _numbered_roots(paragraphs: list[Paragraph]) -> list[Draft]:
 
 
 def _clause(draft: ClauseDraft) -> Clause:
+    """The clause record, with what scoring needs beyond the rule: a tier's threshold, a range's
+    lower bound (its upper is the cap), a veto's effect (the whole assessment: scoring makes it 0)."""
     rule = draft.rule
+    bounds = point_range(rule.text) if rule.kind in ("deduct", "bonus") and rule.points is None else None
     return Clause(
         indicator_id=None if draft.owner is None else draft.owner.id,
         kind=rule.kind,
         points=rule.points,
         text=rule.text,
         per=rule.per,
-        cap=rule.cap,
+        cap=rule.cap if bounds is None else (rule.cap if rule.cap is not None else bounds[1]),
         context=draft.context,
+        threshold=tier_threshold(rule.text) if rule.kind == "tier" else None,
+        points_min=None if bounds is None else bounds[0],
+        effect="assessment" if rule.kind == "veto" else None,
     )

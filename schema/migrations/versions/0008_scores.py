@@ -1,4 +1,10 @@
-"""The scores table and the unit_scores view: a unit's scores against a document (kaohe score).
+"""What scoring needs: clause terms, the scores table and the unit_scores view (kaohe score).
+
+* ``clauses.threshold_op`` / ``threshold_value`` / ``threshold_unit`` — a tier's threshold
+  ("完成任务数的70%" → >= 70 %); ``clauses.points_min`` — a range's lower bound ("扣5-10分": 5;
+  ``cap`` holds 10); ``clauses.effect`` — a veto's effect (``assessment``). NULL in rows stored
+  before this revision until their files are read again.
+* ``scores`` — a unit's score per indicator and its total; ``unit_scores`` — one row per unit.
 
 Revision ID: 0008_scores
 Revises: 0007_parts_keys
@@ -32,7 +38,21 @@ WHERE s.indicator_id IS NULL
 """
 
 
+def _clause_columns() -> list[sa.Column[object]]:
+    """The clause terms' columns (new objects each call: a Column belongs to one table)."""
+    return [
+        sa.Column("threshold_op", sa.String(length=2), nullable=True, comment="a tier's: >= (a share) or <= (a rank)"),
+        sa.Column("threshold_value", sa.Float(), nullable=True),
+        sa.Column("threshold_unit", sa.String(length=8), nullable=True),
+        sa.Column("points_min", sa.Float(), nullable=True, comment="a range's lower bound (扣5-10分: 5; cap is 10)"),
+        sa.Column("effect", sa.String(length=16), nullable=True, comment="a veto's effect: assessment"),
+    ]
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("clauses") as batch:
+        for column in _clause_columns():
+            batch.add_column(column)
     op.create_table(
         "scores",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -57,3 +77,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP VIEW IF EXISTS unit_scores")
     op.drop_table("scores")
+    # Natively (SQLite 3.35+): batch mode would copy clauses, which drops the search index's
+    # triggers on it (0006). clause_flat does not name these columns.
+    for column in reversed(_clause_columns()):
+        if op.get_context().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE clauses DROP COLUMN {column.name}")
+        else:
+            op.drop_column("clauses", column.name)
