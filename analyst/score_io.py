@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Literal, cast
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -73,10 +74,8 @@ def read_scheme(session: Session, document_id: int) -> Scheme:
 
 def _threshold(op: str | None, value: float | None, unit: str | None) -> Threshold | None:
     """A tier's stored threshold, or None (not a tier, or stored before 0008)."""
-    if op == ">=" and value is not None and unit in ("%", "rank"):
-        return Threshold(">=", value, "%" if unit == "%" else "rank")
-    if op == "<=" and value is not None and unit in ("%", "rank"):
-        return Threshold("<=", value, "%" if unit == "%" else "rank")
+    if op in (">=", "<=") and value is not None and unit in ("%", "rank"):
+        return Threshold(cast(Literal[">=", "<="], op), value, cast(Literal["%", "rank"], unit))
     return None
 
 

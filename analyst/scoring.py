@@ -135,13 +135,16 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _deduction(clause: SchemeClause, answer: float | bool, name: str) -> tuple[float, str] | None:
+def _rule_amount(clause: SchemeClause, answer: float | bool, name: str) -> tuple[float, str] | None:
+    """What a deduction or bonus amounts to for ``answer``, and how, or None when it did not
+    apply. The explanation is signed by the rule's kind: "3 篇 × 0.3 = −0.9", "… → +5"."""
+    sign = "−" if clause.kind == "deduct" else "+"
     if clause.points is None and not isinstance(answer, bool):  # an amount the assessor gave
-        return (answer, f"{name}: {clause.text}: {_number(answer)} → −{_number(answer)}") if answer > 0 else None
+        return (answer, f"{name}: {clause.text}: {_number(answer)} → {sign}{_number(answer)}") if answer > 0 else None
     if isinstance(answer, bool):
         if not answer or clause.points is None:
             return None
-        return clause.points, f"{name}: {clause.text} → −{_number(clause.points)}"
+        return clause.points, f"{name}: {clause.text} → {sign}{_number(clause.points)}"
     if answer <= 0 or clause.points is None:
         return None
     per = clause.per_count or 1.0
@@ -150,7 +153,8 @@ def _deduction(clause: SchemeClause, answer: float | bool, name: str) -> tuple[f
     if clause.cap is not None:
         amount = min(amount, clause.cap)
     unit = clause.per_unit or ""
-    return amount, f"{name}: {_number(answer)} {unit} × {_number(clause.points)} = −{_number(round(amount, 6))}{capped}"
+    product = f"{_number(answer)} {unit} × {_number(clause.points)}"
+    return amount, f"{name}: {product} = {sign}{_number(round(amount, 6))}{capped}"
 
 
 def score(scheme: Scheme, answers: dict[int, float | bool]) -> ScoreSheet:
@@ -179,15 +183,15 @@ def score(scheme: Scheme, answers: dict[int, float | bool]) -> ScoreSheet:
             if clause.id not in answers or clause.kind == "tier":
                 continue
             if clause.kind == "deduct":
-                result = _deduction(clause, answers[clause.id], name)
+                result = _rule_amount(clause, answers[clause.id], name)
                 if result is not None:
                     taken += result[0]
                     applied.append(Applied(clause.id, indicator.id, -result[0], result[1]))
             elif clause.kind == "bonus":
-                result = _deduction(clause, answers[clause.id], name)  # the same arithmetic, added
+                result = _rule_amount(clause, answers[clause.id], name)
                 if result is not None:
                     added += result[0]
-                    applied.append(Applied(clause.id, indicator.id, result[0], result[1].replace("−", "+")))
+                    applied.append(Applied(clause.id, indicator.id, result[0], result[1]))
         if scheme.base is not None:
             return added - taken  # counted from the base: an item is what its rules add or take
         return max(0.0, value - taken) + added  # 扣完为止: an item loses at most what it is worth
@@ -213,13 +217,12 @@ def score(scheme: Scheme, answers: dict[int, float | bool]) -> ScoreSheet:
                 vetoed = True
                 applied.append(Applied(clause.id, None, 0.0, f"veto: {clause.text}"))
             continue
-        result = _deduction(clause, answer, WHOLE_DOCUMENT)
+        result = _rule_amount(clause, answer, WHOLE_DOCUMENT)
         if result is None:
             continue
         sign = -1.0 if clause.kind == "deduct" else 1.0
         total += sign * result[0]
-        explanation = result[1] if sign < 0 else result[1].replace("−", "+")
-        applied.append(Applied(clause.id, None, sign * result[0], explanation))
+        applied.append(Applied(clause.id, None, sign * result[0], result[1]))
     for clause in scheme.clauses:  # a veto of an item vetoes the assessment too
         if clause.indicator_id is not None and clause.kind == "veto" and answers.get(clause.id) is True:
             vetoed = True
@@ -244,7 +247,7 @@ def _tier_value(
     thresholds: list[tuple[Threshold, SchemeClause]] = [
         (t, c) for c in tiers if (t := c.tier_threshold()) is not None
     ]
-    full_rank = all(t.unit == "rank" for t, _ in thresholds) and thresholds
+    full_rank = bool(thresholds) and all(t.unit == "rank" for t, _ in thresholds)
     if (not full_rank and achieved >= 100) or (full_rank and achieved <= 1):
         return indicator.points or 0.0
     reached = [(c.points or 0.0, c) for t, c in thresholds if t.reached(achieved)]

@@ -19,26 +19,23 @@ ThresholdUnit = Literal["%", "rank"]
 
 
 _NUMBER = r"(?P<n>\d+(?:\.\d+)?)"
-# (pattern, op, unit, where it was seen)
-THRESHOLD_FORMS: tuple[tuple[str, Literal[">=", "<="], ThresholdUnit, str], ...] = (
-    (rf"(?:排名|名列|位列|位居)?前\s*{_NUMBER}\s*(?:位|名)", "<=", "rank", "考核细则 排名前5位, 前3名"),
-    (rf"第\s*{_NUMBER}\s*名(?:以内|及以上|以上)", "<=", "rank", "评比 第3名以内"),
-    (rf"{_NUMBER}\s*[%％](?:以上|及以上)?", ">=", "%", "nanchang 完成任务数的70%(1分); 满意度90%以上"),
-    (rf"{_NUMBER}\s*成(?:以上)?", ">=", "%", "完成7成以上 (×10)"),
+# (pattern, op, unit, scale of the number to the unit, where it was seen)
+THRESHOLD_FORMS: tuple[tuple[str, Literal[">=", "<="], ThresholdUnit, float, str], ...] = (
+    (rf"(?:排名|名列|位列|位居)?前\s*{_NUMBER}\s*(?:位|名)", "<=", "rank", 1.0, "考核细则 排名前5位, 前3名"),
+    (rf"第\s*{_NUMBER}\s*名(?:以内|及以上|以上)", "<=", "rank", 1.0, "评比 第3名以内"),
+    (rf"{_NUMBER}\s*[%％](?:以上|及以上)?", ">=", "%", 1.0, "nanchang 完成任务数的70%(1分); 满意度90%以上"),
+    (rf"{_NUMBER}\s*成(?:以上)?", ">=", "%", 10.0, "完成7成以上: 7成 is 70 %"),
 )
-_COMPILED = tuple((regex.compile(pattern), op, unit) for pattern, op, unit, _ in THRESHOLD_FORMS)
+_COMPILED = tuple((regex.compile(pattern), op, unit, scale) for pattern, op, unit, scale, _ in THRESHOLD_FORMS)
 
 
 def tier_threshold(text: str) -> Threshold | None:
     """The threshold a tier's text states, or None (a tier of words alone: "基本完成")."""
     t = prepare_for_parsing(text)
-    for pattern, op, unit in _COMPILED:
+    for pattern, op, unit, scale in _COMPILED:
         match = pattern.search(t)
         if match:
-            value = float(match.group("n"))
-            if pattern.pattern.endswith("成(?:以上)?"):
-                value *= 10  # 7成 is 70 %
-            return Threshold(op, value, unit)
+            return Threshold(op, float(match.group("n")) * scale, unit)
     return None
 
 
