@@ -12,8 +12,10 @@ or not ("获省级表彰加5分", "一票否决"), a percentage or a rank for a 
 * a leaf with tiers gets its points when its value reaches 100 % (or the best rank), else the
   award of the best tier reached, else 0;
 * bonuses of a leaf add to it; a parent is the sum of its children;
-* rules of the whole document (indicator NULL: 加分/扣分 items) add to or take from the total,
-  and a veto that applied sets the total to 0 ("一票否决", "直接定为不达标").
+* rules of the whole document (indicator NULL: 加分/扣分 items) add to or take from the total;
+* a veto that applied acts by its effect (clauses.effect): ``item`` makes its indicator 0 (该项一票
+  否决), ``section`` its top-level section, ``assessment`` the total ("一票否决", "直接定为不达标"),
+  and ``eligibility`` keeps the score but marks the unit vetoed (取消评先评优资格).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from normalizers.thresholds import tier_threshold
-from schema.records import Threshold
+from schema.records import Threshold, VetoEffect
 
 FillKind = Literal["count", "yes/no", "percent", "rank", "amount"]
 
@@ -47,6 +49,7 @@ class SchemeClause:
     cap: float | None
     text: str
     threshold: Threshold | None = None  # a tier's, as stored (clauses.threshold_*); else read from text
+    effect: VetoEffect | None = None  # a veto's, as stored; None (stored before 0008): the assessment
 
     def tier_threshold(self) -> Threshold | None:
         return self.threshold if self.threshold is not None else tier_threshold(self.text)
@@ -80,6 +83,13 @@ class Question:
 
 
 WHOLE_DOCUMENT = "(whole document)"
+# What a template says a veto of each effect vetoes.
+_VETOES: dict[str, str] = {
+    "item": "this item",
+    "section": "its section",
+    "assessment": "the assessment",
+    "eligibility": "eligibility for awards",
+}
 
 
 def fill_kind(clause: SchemeClause) -> tuple[FillKind, str]:
@@ -93,7 +103,7 @@ def fill_kind(clause: SchemeClause) -> tuple[FillKind, str]:
         unit = clause.per_unit or "occurrences"
         return "count", f"{unit}, how many ({'short or found' if clause.kind == 'deduct' else 'achieved'})"
     if clause.kind == "veto":
-        return "yes/no", "yes if it happened (vetoes the assessment)"
+        return "yes/no", f"yes if it happened (vetoes {_VETOES[_effect(clause)]})"
     if clause.points is None:  # "扣5-10分", "酌情扣分": the assessor decides how much
         bound = f" (at most {_number(clause.cap)})" if clause.cap is not None else ""
         return "amount", f"points {'deducted' if clause.kind == 'deduct' else 'added'}{bound}"
@@ -196,9 +206,14 @@ def score(scheme: Scheme, answers: dict[int, float | bool]) -> ScoreSheet:
             return added - taken  # counted from the base: an item is what its rules add or take
         return max(0.0, value - taken) + added  # 扣完为止: an item loses at most what it is worth
 
-    def visit(indicator: SchemeIndicator) -> float:
+    zeroed = _vetoed_indicators(scheme, answers, applied)
+
+    def visit(indicator: SchemeIndicator, vetoed_above: bool = False) -> float:
         kids = children.get(indicator.id, [])
-        value = sum(visit(kid) for kid in kids) if kids else leaf_score(indicator)
+        vetoed_here = vetoed_above or indicator.id in zeroed
+        value = sum(visit(kid, vetoed_here) for kid in kids) if kids else leaf_score(indicator)
+        if vetoed_here:
+            value = 0.0
         scores[indicator.id] = round(value, 6)
         return value
 
@@ -208,14 +223,17 @@ def score(scheme: Scheme, answers: dict[int, float | bool]) -> ScoreSheet:
         total += scheme.base
         full_points = scheme.base
     vetoed = False
+    zero_total = False
+    for clause in scheme.clauses:
+        effect = _effect(clause)
+        if clause.kind == "veto" and answers.get(clause.id) is True and effect in ("assessment", "eligibility"):
+            vetoed = True
+            zero_total = zero_total or effect == "assessment"
+            explanation = f"veto ({_VETOES[effect]}): {clause.text}"
+            applied.append(Applied(clause.id, clause.indicator_id, 0.0, explanation))
     for clause in by_indicator.get(None, []):
         answer = answers.get(clause.id)
-        if answer is None:
-            continue
-        if clause.kind == "veto":
-            if answer is True:
-                vetoed = True
-                applied.append(Applied(clause.id, None, 0.0, f"veto: {clause.text}"))
+        if answer is None or clause.kind == "veto":
             continue
         result = _rule_amount(clause, answer, WHOLE_DOCUMENT)
         if result is None:
@@ -223,13 +241,38 @@ def score(scheme: Scheme, answers: dict[int, float | bool]) -> ScoreSheet:
         sign = -1.0 if clause.kind == "deduct" else 1.0
         total += sign * result[0]
         applied.append(Applied(clause.id, None, sign * result[0], result[1]))
-    for clause in scheme.clauses:  # a veto of an item vetoes the assessment too
-        if clause.indicator_id is not None and clause.kind == "veto" and answers.get(clause.id) is True:
-            vetoed = True
-            applied.append(Applied(clause.id, clause.indicator_id, 0.0, f"veto: {clause.text}"))
-    if vetoed:
+    if zero_total:
         total = 0.0
     return ScoreSheet(scores, round(max(total, 0.0), 6), full_points, vetoed, tuple(applied))
+
+
+def _vetoed_indicators(scheme: Scheme, answers: dict[int, float | bool], applied: list[Applied]) -> set[int]:
+    """The indicators an item or section veto that applied makes 0 (with all below them): its own
+    indicator, or the top-level one above it. A section veto of the whole document (no indicator)
+    is left to the assessment's vetoes: it has no section."""
+    parents = {indicator.id: indicator.parent_id for indicator in scheme.indicators}
+    zeroed: set[int] = set()
+    for clause in scheme.clauses:
+        effect = _effect(clause)
+        if clause.kind != "veto" or answers.get(clause.id) is not True or clause.indicator_id is None:
+            continue
+        if effect not in ("item", "section"):
+            continue
+        target = clause.indicator_id
+        if effect == "section":
+            while parents.get(target) is not None:
+                target = parents[target]  # type: ignore[assignment]
+        zeroed.add(target)
+        applied.append(Applied(clause.id, target, 0.0, f"veto ({_VETOES[effect]}): {clause.text}"))
+    return zeroed
+
+
+def _effect(clause: SchemeClause) -> VetoEffect:
+    """What a veto vetoes; an item or section veto of the whole document (it has neither) and one
+    stored before 0008 (no effect) veto the assessment."""
+    if clause.effect is None or (clause.indicator_id is None and clause.effect in ("item", "section")):
+        return "assessment"
+    return clause.effect
 
 
 def _tier_value(

@@ -85,6 +85,11 @@ class Per:
     unit: str
 
 
+# What a veto vetoes (clauses.effect): the item, its top-level section, the whole assessment, or
+# only the unit's eligibility for awards (取消评先评优: the score stands).
+VetoEffect = Literal["item", "section", "assessment", "eligibility"]
+
+
 @dataclass(frozen=True, slots=True)
 class Threshold:
     """What a tier asks for: reached when the unit's value compares with ``value`` by ``op``
@@ -137,7 +142,7 @@ class Clause:
     context: str | None = None  # the item the rule was read from, for rules of the document
     threshold: Threshold | None = None  # a tier's: "完成任务数的70%" → >= 70 %
     points_min: float | None = None  # a range's lower bound: "扣5-10分" → 5 (cap: 10)
-    effect: str | None = None  # a veto's: "assessment" (一票否决, 直接定为不达标: the whole of it)
+    effect: VetoEffect | None = None  # a veto's: "assessment" (一票否决), "item" (该项一票否决), …
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from normalizers.numbers import first_number, parse_chinese_numeral, parse_numbe
 from normalizers.points import inline_points, parse_points, split_name_points
 from normalizers.rules import amount_rules, find_rules, item_points, stated_points
 from normalizers.targets import parse_target, single_threshold
+from normalizers.thresholds import point_range, tier_threshold, veto_effect
 from parsers.text import parse_text, parse_text_string
 from pipeline.build import build
 from pipeline.build.columns import numbering_rank, role_of
@@ -39,6 +40,8 @@ _TOKENS = [
     "1.", "2、", "一、", "(一)", "①", "序号", "考核项目", "分值", "得分", "评分标准", "一级指标", "合计", "备注",
     # what the fuzzer found: numerals that are no number, broken figures, brackets
     "二一、", "十十、", "扣0 .5分", "[", "]", "【", "】", "《", "》", "“", "”", "\x00",
+    # clause terms: ranks, shares and veto scopes
+    "前", "名", "位", "第", "以内", "百分之", "成", "该项", "本部分", "实行", "否决", "取消评优", "定为不合格",
 ]
 TEXT = st.lists(st.sampled_from(_TOKENS), max_size=60).map("".join)
 SECTIONS = st.sampled_from(["scored", "bonus", "deduct", "mixed"])
@@ -67,6 +70,25 @@ def test_number_and_points_parsers_return_numbers_or_none(text: str) -> None:
     name, points = split_name_points(text)
     assert isinstance(name, str) and (points is None or points >= 0)
     assert all(r.kind in ("deduct", "bonus", "veto", "tier") for r in amount_rules(text))
+
+
+@FAST
+@given(TEXT)
+def test_clause_terms_are_well_formed(text: str) -> None:
+    threshold = tier_threshold(text)
+    assert threshold is None or (threshold.value >= 0 and (threshold.unit != "rank" or threshold.value >= 1))
+    bounds = point_range(text)
+    assert bounds is None or 0 <= bounds[0] <= bounds[1]
+    assert veto_effect(text) in ("item", "section", "assessment", "eligibility")
+
+
+@pytest.mark.parametrize("unit", ["前三名,", "该项一票否决;", "百分之九十以上", "本部分实行否决,取消评优"])
+def test_clause_terms_time_is_linear(unit: str) -> None:
+    def read(text: str) -> object:
+        return tier_threshold(text), veto_effect(text), point_range(text)
+
+    small, large = unit * 750, unit * 3000
+    assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05
 
 
 @FAST

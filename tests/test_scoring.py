@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from analyst.scoring import Scheme, SchemeClause, SchemeIndicator, score
 from kaohe.cli import main
-from normalizers.thresholds import point_range, tier_threshold
+from normalizers.thresholds import point_range, tier_threshold, veto_effect
 from pipeline.ingest import ingest
 from schema.models import create_engine_for
 from schema.records import Threshold
@@ -104,6 +104,46 @@ def test_template_has_a_row_per_rule_saying_what_to_fill(scored_db: str) -> None
     assert fills["老干部综合工作获省级表彰加5分"] == ("yes/no", "yes if it applies")
     assert fills["引发老干部**事故(直接定为不达标)"] == ("yes/no", "yes if it happened (vetoes the assessment)")
     assert _template(scored_db, "ducha")[5]["fill"] == "amount"  # 扣5-10分
+
+
+def test_an_xlsx_template_filled_in_excel_scores_as_the_csv(scored_db: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    document = _document_id(scored_db, "nanchang")
+    workbook = tmp_path / "东湖区.xlsx"
+    code, output = _invoke("score", "template", document, "--db", scored_db, "--out", str(workbook))
+    assert code == 0, output
+    book = load_workbook(workbook)
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    assert header == ["clause_id", "indicator", "kind", "points", "rule", "fill", "meaning", "value"]
+    by_rule: dict[str, tuple] = {}
+    for row in sheet.iter_rows(min_row=2):
+        by_rule.setdefault(row[4].value, row)  # the first rule of each text, as _fill does
+    assert sheet.max_row == 1 + 22 and sheet.freeze_panes == "A2"
+    # As a unit types them: a number, a percentage with its sign, 是 for yes.
+    by_rule["少1次扣1分"][7].value = 1
+    by_rule["少一篇扣0.3分"][7].value = "3"
+    by_rule["完成任务数的70%(1分)"][7].value = "75%"
+    by_rule["老干部综合工作获省级表彰加5分"][7].value = "是"
+    by_rule["老干部工作人员发生违法乱纪行为(20分)"][7].value = "yes"
+    book.save(workbook)
+    code, output = _invoke("score", "apply", document, str(workbook), "--unit", "东湖区-xlsx", "--db", scored_db)
+    assert code == 0, output
+    assert output.endswith("东湖区-xlsx: 82.1 of 100 — nanchang.pdf\n")  # as from the CSV
+    by_rule["少1次扣1分"][7].value = "one"
+    book.save(workbook)
+    code, output = _invoke("score", "apply", document, str(workbook), "--unit", "坏区-xlsx", "--db", scored_db)
+    row = by_rule["少1次扣1分"][7].row
+    assert code == 1 and f"row {row}: 'one' is not a number" in output
+    assert _stored_total(scored_db, "坏区-xlsx") is None
+
+
+def test_a_filled_file_that_is_no_workbook_is_an_error(scored_db: str, tmp_path: Path) -> None:
+    bad = tmp_path / "unit.xlsx"
+    bad.write_text("clause_id,value\n", encoding="utf-8")
+    code, output = _apply(scored_db, "nanchang", bad, "某区")
+    assert code == 1 and f"{bad}: nothing stored for 某区" in output and "cannot be read as a workbook" in output
 
 
 # --- nanchang: points per item --------------------------------------------------------------------
@@ -242,10 +282,70 @@ def test_applying_again_replaces_the_units_scores_and_rank_lists_units(scored_db
         ("第3名以内得2分", Threshold("<=", 3.0, "rank")),
         ("完成7成以上(1分)", Threshold(">=", 70.0, "%")),
         ("基本完成(1分)", None),
+        # Chinese numerals, as written beside the digits in the same kinds of rules.
+        ("年度排名前三名的得5分", Threshold("<=", 3.0, "rank")),
+        ("进入第十名以内得1分", Threshold("<=", 10.0, "rank")),
+        ("群众满意度达到百分之九十以上", Threshold(">=", 90.0, "%")),
+        ("完成七成以上(1分)", Threshold(">=", 70.0, "%")),
+        ("前零名", None),  # no rank 0
     ],
 )
 def test_tier_thresholds(tier: str, threshold: Threshold | None) -> None:
     assert tier_threshold(tier) == threshold
+
+
+@pytest.mark.parametrize(
+    ("rule", "effect"),
+    [
+        ("引发老干部**事故(直接定为不达标)", "assessment"),
+        ("发生重大安全生产责任事故的,实行一票否决", "assessment"),
+        ("年度考核评定为不合格", "assessment"),
+        ("发生重大安全事故的,该项一票否决", "item"),
+        ("出现问题的,本项指标实行否决", "item"),
+        ("出现重大失误的,本部分实行一票否决", "section"),
+        ("取消年度评先评优资格", "eligibility"),
+        ("实行一票否决,取消评优资格", "assessment"),  # the wider effect of the two
+        ("该项一票否决,并取消评先评优资格", "item"),
+    ],
+)
+def test_veto_effects(rule: str, effect: str) -> None:
+    assert veto_effect(rule) == effect
+
+
+def _vetoes_scheme(effect: str) -> Scheme:
+    """Two sections of two items each; a veto with ``effect`` on item 一 / 2."""
+    return Scheme(
+        document_id=1,
+        file_name="x.txt",
+        indicators=(
+            SchemeIndicator(1, None, "一", 20.0),
+            SchemeIndicator(2, 1, "一 / 1", 10.0),
+            SchemeIndicator(3, 1, "一 / 2", 10.0),
+            SchemeIndicator(4, None, "二", 30.0),
+            SchemeIndicator(5, 4, "二 / 1", 30.0),
+        ),
+        clauses=(
+            SchemeClause(1, 3, "veto", None, None, None, None, "出现问题的,一票否决", effect=effect),  # type: ignore[arg-type]
+            SchemeClause(2, 2, "deduct", 1.0, 1.0, "次", None, "每次扣1分"),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("effect", "total", "vetoed", "zeroed"),
+    [
+        ("item", 38.0, False, {3}),  # 一 / 2 is 0: (10 − 2) + 0 + 30
+        ("section", 30.0, False, {1, 2, 3}),
+        ("assessment", 0.0, True, set()),
+        ("eligibility", 48.0, True, set()),
+    ],
+)
+def test_a_veto_acts_on_what_it_vetoes(effect: str, total: float, vetoed: bool, zeroed: set[int]) -> None:
+    sheet = score(_vetoes_scheme(effect), {1: True, 2: 2.0})
+    assert (sheet.total, sheet.vetoed) == (total, vetoed)
+    assert {i for i, value in sheet.scores.items() if value == 0} == zeroed
+    assert sheet.scores[5] == 30.0 or effect == "assessment"
+    assert score(_vetoes_scheme(effect), {2: 2.0}).total == 48.0  # not applied: only the deduction
 
 
 def test_a_rank_tier_and_a_bonus_above_the_items_points() -> None:

@@ -20,6 +20,7 @@ def command() -> None:
     \b
     Example:
       kaohe score template 1 --out unit.csv      # one row per rule; fill the value column
+      kaohe score template 1 --out unit.xlsx     # the same as a workbook
       kaohe score apply 1 unit.csv --unit 东湖区
       kaohe score rank 1
     """
@@ -64,26 +65,30 @@ def _document(session: Session, ref: str) -> int:
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the CSV here (default: stdout).",
+    help="Write the template here: a workbook when the name ends in .xlsx, else CSV (default: CSV on stdout).",
 )
 def template_command(document: str, db_url: str, out: Path | None) -> None:
-    """Write the CSV a unit fills in: one row per rule of DOCUMENT (an id or source path).
+    """Write the template a unit fills in: one row per rule of DOCUMENT (an id or source path).
 
     Fill the value column: a count for a per-occurrence rule (篇 short, 次 found), yes/no for a
     rule that applies or not, the % achieved or the rank for a tier. An empty value: the rule did
-    not apply (a tier left empty: achieved in full).
+    not apply (a tier left empty: achieved in full). `kaohe score apply` reads it back as CSV or
+    as XLSX.
     """
-    from analyst.score_io import read_scheme, template_csv
+    from analyst.score_io import read_scheme, template_csv, write_template_xlsx
     from analyst.scoring import questions
 
     with _session(db_url) as session:
         scheme = read_scheme(session, _document(session, document))
-    text = template_csv(questions(scheme))
+    rules = questions(scheme)
     if out is None:
-        click.echo(text, nl=False)
+        click.echo(template_csv(rules), nl=False)
+        return
+    if out.suffix.lower() == ".xlsx":
+        write_template_xlsx(rules, out, title=f"kaohe score template: {scheme.file_name}")
     else:
-        out.write_text(text, encoding="utf-8-sig")  # with a BOM, so that Excel reads it as UTF-8
-        click.echo(f"wrote {len(questions(scheme))} rules of {scheme.file_name} to {out}", err=True)
+        out.write_text(template_csv(rules), encoding="utf-8-sig")  # with a BOM, so that Excel reads it as UTF-8
+    click.echo(f"wrote {len(rules)} rules of {scheme.file_name} to {out}", err=True)
 
 
 @command.command(name="apply")
@@ -92,7 +97,7 @@ def template_command(document: str, db_url: str, out: Path | None) -> None:
 @click.option("--unit", required=True, help="The unit scored (its scores replace earlier ones).")
 @db_option
 def apply_command(document: str, filled: Path, unit: str, db_url: str) -> None:
-    """Score UNIT against DOCUMENT from FILLED (a template with values) and store the scores.
+    """Score UNIT against DOCUMENT from FILLED (a template with values, CSV or XLSX) and store the scores.
 
     Prints each rule applied with its amount, and the total. A bad line (an unknown rule, a count
     that is not a number, a percentage over 100) is an error naming it; nothing is stored then.

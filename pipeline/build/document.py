@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from normalizers.thresholds import point_range, tier_threshold
+from normalizers.thresholds import point_range, tier_threshold, veto_effect
 from pipeline.build.clauses import ClauseDraft, extract_clauses
 from pipeline.build.fields import base_score, declared_total, document_fields, funds_facts
 from pipeline.build.inline import inline_indicators
@@ -159,7 +159,7 @@ def _numbered_roots(paragraphs: list[Paragraph]) -> list[Draft]:
 
 def _clause(draft: ClauseDraft) -> Clause:
     """The clause record, with what scoring needs beyond the rule: a tier's threshold, a range's
-    lower bound (its upper is the cap), a veto's effect (the whole assessment: scoring makes it 0)."""
+    lower bound (its upper is the cap), a veto's effect (what it vetoes, normalizers.thresholds)."""
     rule = draft.rule
     bounds = point_range(rule.text) if rule.kind in ("deduct", "bonus") and rule.points is None else None
     return Clause(
@@ -172,5 +172,5 @@ def _clause(draft: ClauseDraft) -> Clause:
         context=draft.context,
         threshold=tier_threshold(rule.text) if rule.kind == "tier" else None,
         points_min=None if bounds is None else bounds[0],
-        effect="assessment" if rule.kind == "veto" else None,
+        effect=veto_effect(f"{rule.text} {draft.context or ''}") if rule.kind == "veto" else None,
     )
