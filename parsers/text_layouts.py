@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LEAD = re.compile(r"^\|\s?(?=\S)")
+_LEAD = re.compile(r"^\s*\|\s?(?=\S)")
 _LONE = re.compile(r"^\s*\|\s*$")
 _TRAIL = re.compile(r"\s\|\s*$")
 _MARKDOWN = re.compile(r"^\s*\|.*\|.*\|\s*$")
@@ -64,7 +64,8 @@ def pipe_rows(lines: list[str]) -> Region | None:
             row, pending = None, []
         elif _LEAD.match(line):
             if row is None:
-                row = [_join_cell(pending)] if pending else []
+                # Lines of only spaces between rows (an indented page's blank lines) are no cell.
+                row = [_join_cell(pending)] if any(part.strip() for part in pending) else []
             else:
                 row.append(_join_cell(pending))
             pending = [_LEAD.sub("", line, count=1)]

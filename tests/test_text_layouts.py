@@ -215,3 +215,76 @@ def test_runon_level_table_on_one_line() -> None:
         ["", "经济效益指标", "", "", "", "", ""],
         ["效益指标(20分)", "社会效益指标", "群众生产生活条件改善状况", "10", "显著提升", "显著提升", "10"],
     ]
+
+
+def test_runon_row_of_a_group_and_its_marked_items_is_one_row_per_item() -> None:
+    # xuexiao-xiaofang-biaozhunhua-pingfen.txt: the 考评项目 cell was merged over its items; the
+    # run-on row is the group's name with its total, then each item with its mark, the marks adding
+    # up to the total; the last group runs into the 总分 row. Page 2 of the site's text goes on
+    # mid-sentence behind its page number ("2、").
+    grid = _runon(
+        "1、消防评分表序号考评项目考评内容存在问题及扣分考评得分1消防安全责任落实(20分)学校成立领导机构。(8分)"
+        "逐级签订责任状。(8分)消防器材配齐完好,如有应按要求预",
+        "2、留逃生窗口。(4分)2消防安全培训落实(20分)每学期开展培训,不少于4个课时。(10分)教职工懂消防常识。(10分)总分40分",
+    )
+    assert [row[:3] for row in grid[1:]] == [
+        ["1", "消防安全责任落实(20分)", "学校成立领导机构。(8分)"],
+        ["1", "消防安全责任落实(20分)", "逐级签订责任状。(8分)"],
+        ["1", "消防安全责任落实(20分)", "消防器材配齐完好,如有应按要求预留逃生窗口。(4分)"],
+        ["2", "消防安全培训落实(20分)", "每学期开展培训,不少于4个课时。(10分)"],  # 4个课时 is no row 4
+        ["2", "消防安全培训落实(20分)", "教职工懂消防常识。(10分)"],
+        ["", "总分40分", ""],
+    ]
+
+
+def test_runon_group_items_with_a_points_column_put_each_mark_there() -> None:
+    # The same layout under a header with a points column (as 考核细则 tables of 项目/内容/分值 have).
+    grid = _runon(
+        "序号考核项目考核内容分值1组织领导(10分)成立领导小组。(4分)制定工作方案。(6分)"
+        "2宣传教育(5分)开展宣传活动。(2分)发放宣传资料。(3分)"
+    )
+    assert [row[:4] for row in grid[1:]] == [
+        ["1", "组织领导(10分)", "成立领导小组。", "4"],
+        ["1", "组织领导(10分)", "制定工作方案。", "6"],
+        ["2", "宣传教育(5分)", "开展宣传活动。", "2"],
+        ["2", "宣传教育(5分)", "发放宣传资料。", "3"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "grouped"),
+    [
+        (
+            "安全管理(10分)建立制度。(4分)落实责任。(6分)",
+            ("安全管理(10分)", ["建立制度。(4分)", "落实责任。(6分)"], ""),
+        ),
+        ("安全管理(10分)建立制度。(4分)落实责任。(5分)", None),  # the marks do not add up to the group's
+        ("安全管理(10分)建立制度。(4分)落实责任。(6分)另有说明", None),  # text after the last mark
+        ("建立健全安全生产责任制,明确各级职责。(10分)建立制度。(4分)落实责任。(6分)", None),  # a sentence, no name
+        ("安全管理(10分)建立制度。(10分)", None),  # one item: nothing to split
+        (
+            "安全管理（10分）建立制度。（4分）落实责任。（6分）合计10分",  # the totals row it runs into
+            ("安全管理（10分）", ["建立制度。（4分）", "落实责任。（6分）"], "合计10分"),
+        ),
+    ],
+)
+def test_group_items(row: str, grouped: tuple[str, list[str], str] | None) -> None:
+    from pipeline.build.runon_rows import group_items
+
+    assert group_items(row) == grouped
+
+
+@pytest.mark.parametrize(
+    ("text", "following", "joined"),
+    [
+        ("…如有应按要求预", "2、留逃生窗口。(5分)", "留逃生窗口。(5分)"),  # cut mid-sentence, the page's number dropped
+        ("…如有应按要求预", "留逃生窗口。", "留逃生窗口。"),
+        ("…扣完为止。", "2、下一段", None),  # the text ended: a paragraph of its own
+        ("…得分(10分)", "下一段", None),
+        ("…按要求预", "(三)附则", None),  # not words going on
+    ],
+)
+def test_runon_continuation(text: str, following: str, joined: str | None) -> None:
+    from pipeline.build.runon_rows import continuation
+
+    assert continuation(text, following) == joined

@@ -156,6 +156,19 @@ class HeaderMap:
         """Hierarchy columns left to right; the last one names the item (the leaf)."""
         return tuple(c for c in self.columns if c.role in HIERARCHY_ROLES)
 
+    def points_of(self, column: int) -> int | None:
+        """The points column of hierarchy column ``column``. Where a table gives its levels points
+        columns of their own (一级指标 | 权重 | 二级指标 | 分值 | 三级指标 | … | 分值), each is the
+        level's left of it: the first right of the level, before the next level. With one points
+        column, it is the item's (wherever it stands)."""
+        points = self.all(Role.POINTS)
+        levels = [c.index for c in self.hierarchy]
+        if len(points) < 2 or not levels:
+            return points[0] if points and levels and column == levels[-1] else None
+        following = next((level for level in levels if level > column), self.width)
+        own = next((p for p in points if column < p < following), None)
+        return own if own is not None or column != levels[-1] else points[0]
+
     def role_at(self, index: int) -> Role | None:
         return next((c.role for c in self.columns if c.index == index), None)
 

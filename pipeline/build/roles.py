@@ -13,7 +13,9 @@ any document's words:
    (考核项目 | 考核指标 where 考核指标 holds the criteria), and a column merged down over row spans
    groups the rows, the first unmerged text column right of it holding the items;
 5. 考核内容 is the item itself unless another column names the item; of several columns named as
-   the item, the last is the item and the others group it.
+   the item, the last is the item and the others group it;
+6. a column of short texts left of the items whose header no vocabulary names (新"八有" | 指标 |
+   考评内容) groups the rows above them.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def decide_roles(header: HeaderMap, rows: Sequence[tuple[Cell, ...]]) -> HeaderM
     header = _levels_name_the_items(header, profiles)
     header = _criteria_give_way(header, profiles)
     header = _grouping_gives_way(header, profiles)
+    header = _unnamed_groups(header, profiles)
     return _numbered_items(header, profiles)
 
 
@@ -213,6 +216,24 @@ def _numbered_items(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> He
         return header
     columns = tuple(replace(c, numbered=True) if c.index == item.index else c for c in header.columns)
     return HeaderMap(header.width, columns, header.texts)
+
+
+def _unnamed_groups(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """A text column left of every hierarchy column, under a header no vocabulary names, holding
+    short texts in most rows (some merged over several): a level grouping the items. Figures,
+    numbers and long texts (notes, criteria) are no group names."""
+    hierarchy = header.hierarchy
+    if not hierarchy or header.first(Role.LEVEL) is not None:
+        return header  # 一级指标 is the top level: a column left of it ("绩效指标(90分)") only titles them
+    first = hierarchy[0].index
+    for index in range(first):
+        stats = profiles[index]
+        if header.role_at(index) is not None or not _header_text(header, index):
+            continue
+        names = stats.filled >= 2 and stats.share(stats.figures) < 0.2 and stats.share(stats.enumerators) < 0.2
+        if names and stats.mean_length < _CRITERIA_LENGTH and (stats.filled + stats.merged) * 5 >= stats.rows * 4:
+            header = header.with_role(index, Role.SECTION)
+    return header
 
 
 def _grouping_gives_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:

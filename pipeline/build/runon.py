@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.build.columns import header_word_at, header_word_starts, role_of
+from pipeline.build.runon_rows import continuation, group_items, numbered_rows
 from pipeline.build.vocabulary import HIERARCHY_ROLES, TOTAL_LABELS, Role
 from schema.records import Block, Cell, Paragraph, Table
 
@@ -31,8 +32,6 @@ _TOTAL = re.compile(f"^(?:{TOTAL_LABELS})")
 _UNNAMED = re.compile(r"[\u4e00-\u9fff]{2,5}")
 # Spaces between two Han characters: a narrow cell's text set one character per line ("保 证 项 目").
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-# A row's number: after a sentence end, a space or words, before the row's words (not "扣1分").
-_ROW_NUMBER = r"(?:(?<=^)|(?<=[。;；.!！?？\s\u4e00-\u9fff)）]))\s*{}(?![\d.．%分])(?=\s*[\u4e00-\u9fff(（“])"
 
 
 @functools.lru_cache(maxsize=64)  # asked twice of a paragraph: as a header alone, and as a table
@@ -84,25 +83,6 @@ def _compact_header_words(compact: str) -> tuple[int, int, list[str]] | None:
         if len(words) >= _MIN_HEADER and any(role_of(w) in HIERARCHY_ROLES for w in words):
             return index, position, words
     return None
-
-
-def _numbered_rows(text: str) -> list[tuple[str, str]]:
-    """(number, text) of rows numbered 1, 2, 3 … in order, each number opening a row."""
-    rows: list[tuple[str, str]] = []
-    number, position = 1, 0
-    starts: list[tuple[int, int]] = []
-    while True:
-        pattern = re.compile(_ROW_NUMBER.format(number))
-        match = pattern.search(text, position)
-        if match is None or (starts and match.start() - starts[-1][1] > 2000):
-            break
-        starts.append((match.start(), match.end()))
-        position, number = match.end(), number + 1
-    if not starts:  # no row numbered 1 (a text of the header only)
-        return rows
-    for (start, end), following in zip(starts, [*starts[1:], (len(text), len(text))], strict=True):
-        rows.append((text[start:end].strip(), text[end : following[0]].strip()))
-    return rows
 
 
 # Which value columns a row that states fewer values than the table has fills first: points are
@@ -196,6 +176,34 @@ def _cells(row_text: str, roles: list[Role | None], spaced: Sequence[str] = ()) 
     return cells
 
 
+def _group_rows(number: str, rest: str, roles: list[Role | None]) -> list[tuple[Cell, ...]] | None:
+    """A row holding a group and its items (runon_rows.group_items) as the page's table had it:
+    one row per item, the number and the group's name merged down over them; each item's mark
+    goes to the points column where the header has one."""
+    grouped = group_items(rest)
+    texts = [i for i, r in enumerate(roles) if r in HIERARCHY_ROLES and i > 0]
+    if grouped is None or len(texts) < 2:
+        return None
+    name, items, totals = grouped
+    points = next((i for i, r in enumerate(roles) if r is Role.POINTS), None)
+    rows: list[tuple[Cell, ...]] = []
+    for index, item in enumerate(items):
+        cells = [Cell(text="")] * len(roles)
+        cells[0] = Cell(text=number, spanned=index > 0)
+        cells[texts[0]] = Cell(text=name, spanned=index > 0)
+        if points is not None and (mark := _POINTS_MARK.search(item)) is not None:
+            cells[points] = Cell(text=mark.group(1))
+            item = item[: mark.start()].strip()
+        cells[texts[1]] = Cell(text=item)
+        rows.append(tuple(cells))
+    if totals:  # the table's totals row, which the last group ran into
+        rows.append(tuple(Cell(text=totals if i == texts[0] else "") for i in range(len(roles))))
+    return rows
+
+
+_POINTS_MARK = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
+
+
 def _runon_table(text: str) -> tuple[str, Table, str] | None:
     found = _header_words(text)
     if found is None:
@@ -220,7 +228,7 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
         return before, Table(rows=grid), data[used:]
     if roles[0] is not Role.INDEX:
         return None
-    rows = _numbered_rows(data)
+    rows = numbered_rows(data)
     if len(rows) < 2:
         return None
     # Page text whose cells stand apart by spaces (the header's words do too): names are read
@@ -246,6 +254,10 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
         roles = [role_of(w) for w in words]
     grid = [tuple(Cell(text=w) for w in words)]
     for number, rest, names in cut:
+        grouped = None if names else _group_rows(number, _CJK_SPACE.sub("", rest), roles)
+        if grouped is not None:
+            grid.extend(grouped)
+            continue
         cells = _cells(_CJK_SPACE.sub("", rest), roles[1:], names)
         grid.append((Cell(text=number), *(Cell(text=c) for c in cells)))
     after = data[last_end:] if last_end < len(data) else ""
@@ -380,10 +392,19 @@ def expand_runon(blocks: Sequence[Block]) -> tuple[Block, ...]:
             out.append(Table(rows=tuple(rows), page=block.page))
             index += count
             continue
-        found = _runon_table(block.text) if len(block.text) > 40 else None
+        text, joined = block.text, 0
+        if len(text) > 40 and _header_words(text) is not None:
+            # A table cut by a page's end goes on in the next paragraph(s).
+            while index + joined < len(blocks) and isinstance(nxt := blocks[index + joined], Paragraph):
+                more = continuation(text, nxt.text) if _header_words(nxt.text) is None else None
+                if more is None:
+                    break
+                text, joined = text + more, joined + 1
+        found = _runon_table(text) if len(text) > 40 else None
         if found is None:
             out.append(block)
             continue
+        index += joined
         before, table, after = found
         if before:
             out.append(Paragraph(text=before, page=block.page))

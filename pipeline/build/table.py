@@ -18,6 +18,7 @@ from normalizers.targets import parse_target, single_threshold
 from pipeline.build.columns import HeaderMap, Role, find_header, numbering_rank
 from pipeline.build.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_level
 from pipeline.build.roles import decide_roles
+from pipeline.build.table_title import title_section
 from pipeline.build.tree import Draft
 from pipeline.build.vocabulary import FOOTER_START, SUBTOTAL_LABELS, TOTAL_LABELS
 from schema.records import Cell, Fact, Table
@@ -208,6 +209,8 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
             continue
         inherited = False
         original = row.original_at(column)
+        if points is None and not is_item_column and len(row.header.all(Role.POINTS)) > 1:
+            points = _points(row.at(row.header.points_of(column)))  # the level's own points column
         node = Draft(name=name, points=points, name_original=split_name_points(original)[0] if original else None)
         if parent is None:
             state.add_root(node)
@@ -221,12 +224,30 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
     return newest
 
 
+def _repeats_header(texts: list[str], header: HeaderMap) -> bool:
+    """A row whose hierarchy cells hold the header's own words (一级指标 | … | 二级指标 under
+    一级指标 | … | 二级指标): the header again, maybe with other sub-header words in other columns."""
+    pairs = [
+        (re.sub(r"\s+", "", texts[c.index]), re.sub(r"\s+", "", header.texts[c.index]))
+        for c in header.hierarchy
+        if c.index < len(texts) and c.index < len(header.texts)
+    ]
+    filled = [(cell, word) for cell, word in pairs if cell]
+    return len(filled) >= 2 and all(cell == word for cell, word in filled)
+
+
 def _own_points(row: _PlacedRow) -> float | None:
     """The row's points, unless its points cell is merged down from the row above."""
-    column = row.header.first(Role.POINTS)
+    column = _item_points_column(row.header)
     if column is None or row.spanned_at(column):
         return None
-    return _points(row.role(Role.POINTS))
+    return _points(row.at(column))
+
+
+def _item_points_column(header: HeaderMap) -> int | None:
+    """The item's points column: its own where levels have theirs (HeaderMap.points_of)."""
+    hierarchy = header.hierarchy
+    return header.points_of(hierarchy[-1].index) if hierarchy else header.first(Role.POINTS)
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -292,11 +313,19 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
     result.state = state
     rows = table.rows[header_index + 1 :]
     section_rank = _section_rank(rows, header)
+    # A table of 一级/二级/三级指标 says its own top level: a title over it ("绩效指标(90分)") only
+    # groups the levels.
+    titled = None if header.first(Role.LEVEL) is not None else title_section(result.preamble)
+    if titled is not None:  # "安全部分（50分）" across the table above its header
+        result.preamble.pop()
+        titled.page = table.page
+        result.roots.append(titled)
+        state.section = titled
 
     for row_number, cells in enumerate(rows, start=header_index + 1):
         texts = [c.text for c in cells]
-        if texts == header_texts:
-            continue  # header repeated on a continuation page
+        if texts == header_texts or _repeats_header(texts, header):
+            continue  # header repeated on a continuation page, or over each part of the table
         row = _PlacedRow(cells=cells, placed=tuple(align_row(texts, header)), header=header)
         kind = _row_kind(texts)
         if kind == "total":
@@ -472,7 +501,7 @@ def _fill(node: Draft, row: _PlacedRow, keep_points: bool = False) -> None:
     if keep_points and node.points is not None:
         pass
     elif row.header.first(Role.POINTS) is not None:
-        points = _points(row.role(Role.POINTS))
+        points = _points(row.at(_item_points_column(row.header)))
         if points is not None:
             node.points, node.column_points = points, True
     elif node.points is None:
