@@ -242,12 +242,14 @@ def _grouping_gives_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -
     rules, rules numbered one per row, or scored on their own (inline marks, or an unmerged points
     column beside them).
 
-    A column named as the item (任务要点名称, 指标名称) is trusted as it is.
+    A column named as the item (任务要点名称, 要素) gives way only to rows that state their own
+    points inline ("…并在企业内部认真贯彻。（2分）"): those are the items, the named column their group.
     """
     hierarchy = header.hierarchy
-    if not hierarchy or hierarchy[-1].role is Role.NAME:
+    if not hierarchy:
         return header
     item = hierarchy[-1].index
+    named = hierarchy[-1].role is Role.NAME
     if not profiles[item].grouping:
         return header
     points = header.first(Role.POINTS)
@@ -259,6 +261,10 @@ def _grouping_gives_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -
         if stats.grouping or stats.filled * 5 < stats.rows * 4:
             continue
         numbered_rules = stats.share(stats.numbered) >= 0.6  # "1.…加3分" "2.…扣1分": one rule per row
+        if named:
+            if stats.share(stats.marked) >= 0.5:
+                return header.with_role(item, Role.SECTION).with_role(column.index, Role.NAME)
+            return header
         if stats.share(stats.marked) >= 0.5 or numbered_rules or (stats.share(stats.rules) < 0.5 and own_points) or (
             stats.share(stats.rules) < 0.3 and stats.mean_length < _CRITERIA_LENGTH * 2
         ):

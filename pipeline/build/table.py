@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from normalizers.points import parse_points, split_name_points
 from normalizers.rules import stated_points
 from normalizers.targets import parse_target, single_threshold
-from pipeline.build.columns import HeaderMap, Role, find_header, numbering_rank
+from pipeline.build.columns import HeaderMap, Role, find_header, numbering_rank, profile
 from pipeline.build.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_level
-from pipeline.build.roles import decide_roles
+from pipeline.build.roles import PROFILED_ROWS, decide_roles
 from pipeline.build.table_title import title_section
 from pipeline.build.tree import Draft
 from pipeline.build.vocabulary import FOOTER_START, SUBTOTAL_LABELS, TOTAL_LABELS
@@ -150,6 +151,9 @@ class _TreeState:
     open_nodes: list[Draft | None] = field(default_factory=list)
     last_leaf: Draft | None = None
     section: Draft | None = None  # a spanning section row ("一、通用考核项目 40") the rows nest under
+    # The points column is merged over each group of items like the group's cell: it holds the
+    # group's points, and the items state their own inline (安全生产信用评分: 基本条件 20 | …（2分）).
+    group_points: bool = False
 
     def add_root(self, node: Draft) -> None:
         if self.section is not None:
@@ -211,6 +215,8 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
         original = row.original_at(column)
         if points is None and not is_item_column and len(row.header.all(Role.POINTS)) > 1:
             points = _points(row.at(row.header.points_of(column)))  # the level's own points column
+        elif points is None and state.group_points and depth == len(columns) - 2:
+            points = _points(row.role(Role.POINTS))  # merged like this group: the group's points
         node = Draft(name=name, points=points, name_original=split_name_points(original)[0] if original else None)
         if parent is None:
             state.add_root(node)
@@ -222,6 +228,18 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
         parent = node
         newest = node
     return newest
+
+
+def _points_of_groups(rows: Sequence[tuple[Cell, ...]], header: HeaderMap) -> bool:
+    """Whether the one points column is merged over the items the way the level above them is,
+    while the items carry inline marks of their own: the column then holds the groups' points."""
+    hierarchy = [c.index for c in header.hierarchy]
+    points = header.all(Role.POINTS)
+    if len(points) != 1 or len(hierarchy) < 2:
+        return False
+    data = _data_rows(rows)[:PROFILED_ROWS]
+    column, item, group = (profile(data, i) for i in (points[0], hierarchy[-1], hierarchy[-2]))
+    return column.grouping and group.grouping and not item.grouping and item.share(item.marked) >= 0.5
 
 
 def _repeats_header(texts: list[str], header: HeaderMap) -> bool:
@@ -313,6 +331,7 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
     result.state = state
     rows = table.rows[header_index + 1 :]
     section_rank = _section_rank(rows, header)
+    state.group_points = _points_of_groups(rows, header)
     # A table of 一级/二级/三级指标 says its own top level: a title over it ("绩效指标(90分)") only
     # groups the levels.
     titled = None if header.first(Role.LEVEL) is not None else title_section(result.preamble)
@@ -355,7 +374,7 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
                 for text in _own_descriptions(row):
                     _append_description(state.last_leaf, text)
             continue
-        _fill(node, row)
+        _fill(node, row, column_points=not state.group_points)
         node.page = _row_page(table, row_number)
         state.last_leaf = _split_numbered(node, state, header) or node
     return result
@@ -494,13 +513,13 @@ def _points(text: str) -> float | None:
     return points
 
 
-def _fill(node: Draft, row: _PlacedRow, keep_points: bool = False) -> None:
+def _fill(node: Draft, row: _PlacedRow, keep_points: bool = False, column_points: bool = True) -> None:
     # Several description columns (考核内容 and 评分标准) are kept together, in column order.
     descriptions = [row.at(c) for c in row.header.all(Role.DESCRIPTION)]
     node.description = "\n".join(d for d in descriptions if d) or None
     if keep_points and node.points is not None:
         pass
-    elif row.header.first(Role.POINTS) is not None:
+    elif row.header.first(Role.POINTS) is not None and column_points:
         points = _points(row.at(_item_points_column(row.header)))
         if points is not None:
             node.points, node.column_points = points, True
