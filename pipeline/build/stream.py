@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pipeline.build.columns import recognise_header, role_of
+from pipeline.build.stream_levels import join_fragments, level_rows
 from pipeline.build.vocabulary import FIGURE_ROLES, HIERARCHY_ROLES, TOTAL_LABELS
 from schema.records import Block, Cell, Paragraph, Table
 
@@ -101,6 +102,17 @@ def _agreement(rows: list[list[str]]) -> float:
     return total / (width * len(rows))
 
 
+def _filled_agreement(rows: list[list[str]]) -> float:
+    """How well the rows' filled cells agree on each column's kind of content (0..1)."""
+    agree = total = 0
+    for column in range(len(rows[0]) if rows else 0):
+        kinds = Counter(_kind(row[column]) for row in rows if row[column].strip())
+        if kinds:
+            agree += kinds.most_common(1)[0][1]
+            total += sum(kinds.values())
+    return agree / total if total else 0.0
+
+
 def _fit(header: Sequence[str], rows: list[list[str]]) -> float:
     """The share of cells whose kind fits their header's role: figures (or nothing) under points
     and scores, words (or nothing) under hierarchy columns."""
@@ -120,25 +132,37 @@ def _fit(header: Sequence[str], rows: list[list[str]]) -> float:
 
 def reflow(table: Table) -> tuple[list[Cell], Table, list[Cell]] | None:
     """The stream's cells before the header, its table (header and rows), the cells after it."""
-    stream = [row[0] if row else Cell(text="") for row in table.rows]
+    stream = join_fragments([row[0] if row else Cell(text="") for row in table.rows])
     cells = [cell.text for cell in stream]
     # The header under whose words the cells fit (figures under 分值, names under 指标), then
-    # the widest whose rows agree on their columns.
-    best: tuple[tuple[float, bool, int, int], int, int, int] | None = None
+    # the widest whose rows agree on their columns. Rows are read at the header's width, or, where
+    # that reads less of the stream, as long as the levels they name (stream_levels.py).
+    best: tuple[tuple[float, bool, bool, int, int], int, int, list[tuple[int, int, int]]] | None = None
     for start, width in _header_candidates(cells):
-        rows = _rows(cells, start + width, width)
-        agreement = _agreement(rows)
+        fixed = _rows(cells, start + width, width)
         header = cells[start : start + width]
+        placed = [(0, start + width * (i + 1), width) for i in range(len(fixed))]
+        levelled = level_rows(cells, start + width, header)
+        if levelled and _level_reading_wins(cells, start, width, len(fixed), levelled):
+            placed = levelled
+        rows = [[""] * column + list(cells[position : position + n]) for column, position, n in placed]
+        # Rows placed by their levels leave merged positions and blank slots empty: their filled
+        # cells are what must agree.
+        agreement = _agreement(rows) if placed is not levelled else _filled_agreement(rows)
         # A header cell holding figures ("绩效指标(90分)") is a group title above the header.
         titled = sum(bool(re.search(r"\d", text)) for text in header)
-        score = (_fit(header, rows), agreement >= _AGREEMENT, -titled, width)
+        # A header of one row is a weaker reading than one of several that fit as well.
+        score = (_fit(header, rows), len(rows) >= 2, agreement >= _AGREEMENT, -titled, width)
         if rows and (best is None or score > best[0]):
-            best = (score, start, width, len(rows))
+            best = (score, start, width, placed)
     if best is None:
         return None
-    _, start, width, count = best
-    end = start + width * (count + 1)
-    grid = tuple(tuple(stream[i : i + width]) for i in range(start, end, width))
+    _, start, width, placed = best
+    grid = (
+        tuple(stream[start : start + width]),
+        *((*(Cell(text="") for _ in range(col)), *stream[position : position + n]) for col, position, n in placed),
+    )
+    end = placed[-1][1] + placed[-1][2]
     total = totals_row(cells, end, width)
     if total:
         grid += ((*stream[end : end + total], *(Cell(text="") for _ in range(width - total))),)
@@ -148,6 +172,18 @@ def reflow(table: Table) -> tuple[list[Cell], Table, list[Cell]] | None:
         Table(rows=grid, page=table.page),
         [c for c in stream[end:] if c.text.strip()],
     )
+
+
+def _level_reading_wins(
+    cells: Sequence[str], start: int, width: int, count: int, placed: list[tuple[int, int, int]]
+) -> bool:
+    """Whether rows placed by their levels read the stream better than rows of the header's
+    width: they reach further and their figures fit their columns at least as well."""
+    header = cells[start : start + width]
+    fixed = [list(cells[i : i + width]) for i in range(start + width, start + width * (count + 1), width)]
+    levelled = [[""] * column + list(cells[position : position + n]) for column, position, n in placed]
+    reach = placed[-1][1] + placed[-1][2]
+    return reach > start + width * (count + 1) and _fit(header, levelled) >= _fit(header, fixed)
 
 
 def _paragraph(cell: Cell, page: int | None) -> Paragraph:

@@ -285,8 +285,9 @@ def _is_empty_slot(row: _PlacedRow, item_text: str) -> bool:
     return not _points(row.role(Role.POINTS))
 
 
-# What a form puts where no value is: "……", "--", "/", "无".
-_PLACEHOLDER = re.compile(r"[.…。·\-—－/／\\\s]*|无")
+# What a form puts where no value is: "……", "--", "/", "无"; and its numbered blank slots for
+# more items ("指标2", "指标3：" in the 自评表 template).
+_PLACEHOLDER = re.compile(r"[.…。·\-—－/／\\\s]*|无|指标\s*\d{1,2}\s*[:：]?")
 
 
 def _continues(table: Table, previous: TableResult | None) -> bool:
