@@ -26,7 +26,10 @@ from pipeline.build.tree import Draft
 from schema.records import Paragraph
 
 _CJK = "\u4e00-\u9fff"
-_SECTION = re.compile(rf"(?<![{_CJK}])([一二三四五六七八九十]{{1,3}})、")
+_SECTION = re.compile(rf"([一二三四五六七八九十]{{1,3}})、")
+# A section numeral glued to the words before it ("…考核办法一、落实校园安全责任制(22分)1.…": a
+# table run together on one line) counts only with its total before the next item's number.
+_GLUED_TITLE_WIDTH = 40
 _TOTAL = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 _TRAILING_TOTAL = re.compile(r"(?<=[;；。])\s*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 _DIGIT_RUN = re.compile(r"^[\d.\s]{4,}$")
@@ -40,6 +43,15 @@ _ANY_ITEM = re.compile(r"(?<![\d.])\d+\s*[、．.](?!\d)")
 _PUNCT = re.compile(r"[，,。；;：:、！？!?]")
 _MIN_ITEMS = 3
 _SUB_HEADING = re.compile(r"(?:^|(?<=\n))\s*[(（][一二三四五六七八九十]{1,3}[)）]")
+
+
+def _titled(line: str, match: re.Match[str]) -> bool:
+    """Whether a numeral glued to words opens a section title: its total follows within a title's
+    width, before any item number."""
+    window = line[match.end() : match.end() + _GLUED_TITLE_WIDTH]
+    total = _TOTAL.search(window)
+    item = _ANY_ITEM.search(window)
+    return total is not None and (item is None or total.start() < item.start())
 
 
 def _item_start(number: int) -> re.Pattern[str]:
@@ -156,6 +168,8 @@ class _Stream:
             # A run of numerals that is no number ("二一、", "十十、") numbers no section.
             if parse_chinese_numeral(match.group(1)) != expected:
                 continue
+            if match.start() > 0 and re.match(f"[{_CJK}]", line[match.start() - 1]) and not _titled(line, match):
+                continue  # 统一、 or 第一、 inside words, not a section's number
             self._read_text(position, match.start(), line_start=position == 0)
             if match.start() > 0 and line[: match.start()].strip():
                 self.interleaved = True  # a title glued after item text: flattened columns
