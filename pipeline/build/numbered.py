@@ -26,7 +26,7 @@ from pipeline.build.tree import Draft
 from schema.records import Paragraph
 
 _CJK = "\u4e00-\u9fff"
-_SECTION = re.compile(rf"([一二三四五六七八九十]{{1,3}})、")
+_SECTION = re.compile(r"([一二三四五六七八九十]{1,3})、")
 # A section numeral glued to the words before it ("…考核办法一、落实校园安全责任制(22分)1.…": a
 # table run together on one line) counts only with its total before the next item's number.
 _GLUED_TITLE_WIDTH = 40

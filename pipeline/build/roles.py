@@ -15,7 +15,10 @@ any document's words:
 5. 考核内容 is the item itself unless another column names the item; of several columns named as
    the item, the last is the item and the others group it;
 6. a column of short texts left of the items whose header no vocabulary names (新"八有" | 指标 |
-   考评内容) groups the rows above them.
+   考评内容) groups the rows above them;
+7. an item column of rules only, one per row, under a merged column whose cells state their points
+   (项目（分值）"重大危险源（10分）" | 评估内容 "存在一级…的，扣10分"): the merged cells are the items
+   and the rules describe them.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ def decide_roles(header: HeaderMap, rows: Sequence[tuple[Cell, ...]]) -> HeaderM
     header = _criteria_give_way(header, profiles)
     header = _grouping_gives_way(header, profiles)
     header = _unnamed_groups(header, profiles)
+    header = _rules_under_scored_groups(header, profiles)
     return _numbered_items(header, profiles)
 
 
@@ -216,6 +220,17 @@ def _numbered_items(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> He
         return header
     columns = tuple(replace(c, numbered=True) if c.index == item.index else c for c in header.columns)
     return HeaderMap(header.width, columns, header.texts)
+
+
+def _rules_under_scored_groups(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    hierarchy = header.hierarchy
+    if len(hierarchy) < 2 or hierarchy[-1].role is Role.NAME:
+        return header
+    item, group = profiles[hierarchy[-1].index], profiles[hierarchy[-2].index]
+    rules_only = item.filled >= 3 and item.share(item.rules) >= 0.9 and item.share(item.marked) < 0.2
+    if rules_only and group.grouping and group.share(group.marked) >= 0.6:
+        return header.with_role(hierarchy[-1].index, Role.DESCRIPTION)
+    return header
 
 
 def _unnamed_groups(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
