@@ -281,6 +281,12 @@ def test_find_year(lines: list[str], year: int | None) -> None:
         (["填报单位（盖章）：长沙市望城区老干部服务中心"], "长沙市望城区老干部服务中心"),
         (["287001中国共产党玉田县委老干部局本级"], "中国共产党玉田县委老干部局"),
         (["主管部门：枣庄市妇联"], None),
+        # A form's cells one per line (langfang-shipin-nuantong-ziping.txt): the label, then its value;
+        # the 主管部门 before it is the supervisor.
+        (
+            ["项目名称", "暖通改造经费", "主管部门", "廊坊市发改委", "实施单位", "廊坊市食品工程学校"],
+            "廊坊市食品工程学校",
+        ),
     ],
 )
 def test_find_organization(lines: list[str], organization: str | None) -> None:

@@ -253,3 +253,119 @@ def test_without_an_item_header_the_column_stating_points_holds_the_items() -> N
     )
     names = [name for _, name, _ in _leaves(_table(*plain))]
     assert names == ["上报区政府重点工作实施方案。", "上报半年实施情况报告。"]
+
+
+# --- layouts of stop 16 (tests/fixtures/real SOURCES.md section 4) ------------------------------
+
+
+def _table_with_title(*rows: tuple[Cell, ...]) -> list[tuple[str, str, float | None]]:
+    return _leaves(_table(*rows))
+
+
+def test_a_title_row_across_the_table_is_its_section() -> None:
+    # shequ-yanglao-fuwuzhan: one table per part, each titled "安全部分（50分）" above its header;
+    # the same with a section numeral ("一、组织领导") and no points.
+    for title, name, points in (("安全部分（50分）", "安全部分", 50.0), ("一、组织领导", "一、组织领导", None)):
+        rows = (
+            _row(title, title, title, title, spanned=(1, 2, 3)),
+            _row("序号", "标准要求", "分值", "评分标准"),
+            _row("1", "年内无责任事故", "10", "发生责任事故不得分"),
+            _row("2", "有安全出口、疏散通道", "2", "每有一项不符合要求扣1分"),
+        )
+        found = table_indicators(_table(*rows)).roots
+        assert [(r.name, r.points) for r in found] == [(name, points)]
+        assert [leaf.name for leaf in found[0].leaves()] == ["年内无责任事故", "有安全出口、疏散通道"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "社区养老服务站星级评定标准",  # the document's own title: no points, no numeral
+        "学校安全工作考核评分表（100分）",  # a document title that states the total
+    ],
+)
+def test_a_document_title_row_is_no_section(title: str) -> None:
+    rows = (
+        _row(title, title, title, title, spanned=(1, 2, 3)),
+        _row("序号", "标准要求", "分值", "评分标准"),
+        _row("1", "年内无责任事故", "10", "发生责任事故不得分"),
+        _row("2", "有安全出口", "2", "每有一项不符合要求扣1分"),
+    )
+    assert [r.name for r in table_indicators(_table(*rows)).roots] == ["年内无责任事故", "有安全出口"]
+
+
+def test_a_title_over_levels_only_groups_them() -> None:
+    # qingshen-fagai-ziping: "绩效指标(90分)" over 一级/二级/三级指标: 一级指标 is the top level.
+    rows = (
+        _row("绩效指标(90分)", "绩效指标(90分)", "绩效指标(90分)", "绩效指标(90分)", spanned=(1, 2, 3)),
+        _row("一级指标", "二级指标", "三级指标", "分值"),
+        _row("产出指标", "数量指标", "发放覆盖率", "60"),
+        _row("效益指标", "社会效益指标", "足额保障率", "30"),
+    )
+    assert [root for root, _, _ in _leaves(_table(*rows))] == ["产出指标", "效益指标"]
+
+
+def test_an_unnamed_column_of_short_texts_left_of_the_items_groups_them() -> None:
+    # boruocun-xin-bayou: 新"八有" (no vocabulary word) | 指标 | 考评内容 | 分值.
+    rows = (
+        _row("新“八有”", "指标", "考评内容", "分值"),
+        _row("有群众拥护的“双强”班子", "班子工作满意度", "80%以上得满分,每少5%减1分", "10"),
+        _row("有科学合理的发展规划", "规划达标率", "按规划执行得满分", "10"),
+        _row("有持续稳定的集体收入", "集体经营性收入", "每少1万元扣2分", "30"),
+    )
+    assert _leaves(_table(*rows)) == [
+        ("有群众拥护的“双强”班子", "班子工作满意度", 10),
+        ("有科学合理的发展规划", "规划达标率", 10),
+        ("有持续稳定的集体收入", "集体经营性收入", 30),
+    ]
+    # An unnamed column of figures (a score column left unlabelled) groups nothing.
+    figures = (
+        _row("", "指标", "分值"),
+        _row("1", "班子工作满意度", "10"),
+        _row("2", "规划达标率", "10"),
+    )
+    assert [root for root, _, _ in _leaves(_table(*figures))] == ["班子工作满意度", "规划达标率"]
+
+
+def test_each_level_reads_its_own_points_column_and_repeated_headers_are_skipped() -> None:
+    # zhijian-yiqing-yibing: 一级指标 | 权重 | 二级指标 | 分值 | 三级指标 | 计量单位 | 目标值 | 分值, the
+    # header printed again over each part of the table.
+    header = _row("一级指标", "权重", "二级指标", "分值", "三级指标", "计量单位", "目标值(标准)", "分值")
+    rows = (
+        header,
+        _row("预算绩效", "50", "预算管理", "75", "预算执行进度", "%", "40%", "7"),
+        _row("预算绩效", "50", "预算管理", "75", "预算调整次数", "次", "0", "5", spanned=(0, 1, 2, 3)),
+        header,
+        _row("项目产出", "25", "产出数量", "24", "检疫完成率", "%", "100%", "8"),
+    )
+    roots = table_indicators(_table(*rows)).roots
+    assert [(r.name, r.points) for r in roots] == [("预算绩效", 50), ("项目产出", 25)]
+    assert [(c.name, c.points) for c in roots[0].children] == [("预算管理", 75)]
+    assert [(leaf.name, leaf.points) for leaf in roots[0].leaves()] == [("预算执行进度", 7), ("预算调整次数", 5)]
+
+
+def test_a_named_item_column_merged_over_rows_with_their_own_marks_groups_them() -> None:
+    # anjian-qiye-anquan-shengchan-xinyong-pingfen: 要素 (named as the item) and 分值 merged over the
+    # requirements, each "…（2分）"; the merged 分值 is the group's.
+    rows = (
+        _row("序号", "要素", "分值", "基本规范要求", "评审办法"),
+        _row("2", "安全方针", "4", "有科学的安全理念的具体表述。（2分）", "有成文的安全理念的得2分,否则不得分。"),
+        _row("2", "安全方针", "4", "建立企业安全文化。（2分）", "开展活动的得1分,否则不得分。", spanned=(0, 1, 2)),
+        _row("3", "组织保障", "8", "设置安全生产管理机构。（5分）", "建立专门机构的得4分,否则不得分。"),
+        _row("3", "组织保障", "8", "配备安全管理人员。（3分）", "每缺一人扣0.5分。", spanned=(0, 1, 2)),
+    )
+    roots = table_indicators(_table(*rows)).roots
+    assert [(r.name, r.points) for r in roots] == [("安全方针", 4), ("组织保障", 8)]
+    assert [leaf.points for root in roots for leaf in root.leaves()] == [2, 2, 5, 3]
+
+
+def test_rules_one_per_row_under_a_merged_item_stating_its_points_describe_it() -> None:
+    # weihua-fengxian-pinggu: 类别 | 项目（分值） merged over 评估内容 rules, one per row.
+    rows = (
+        _row("类别", "项目（分值）", "评估内容", "扣分值"),
+        _row("1.固有危险性", "重大危险源（10分）", "存在一级重大危险源的,扣10分", ""),
+        _row("1.固有危险性", "重大危险源（10分）", "存在二级重大危险源的,扣8分", "", spanned=(0, 1)),
+        _row("1.固有危险性", "物质危险性（5分）", "生产爆炸品的,扣5分", "", spanned=(0,)),
+        _row("1.固有危险性", "物质危险性（5分）", "生产氯气的,扣3分", "", spanned=(0, 1)),
+    )
+    assert _leaves(_table(*rows)) == [("1.固有危险性", "重大危险源", 10), ("1.固有危险性", "物质危险性", 5)]

@@ -288,3 +288,94 @@ def test_runon_continuation(text: str, following: str, joined: str | None) -> No
     from pipeline.build.runon_rows import continuation
 
     assert continuation(text, following) == joined
+
+
+# --- streams whose merged cells were left out (pipeline/build/stream_levels.py) -----------------
+
+
+def test_stream_rows_as_long_as_the_levels_they_name() -> None:
+    # langfang-shipin-nuantong-ziping.txt: one cell per paragraph, " " an empty cell; a merged
+    # 一级/二级 cell written once, on its first row; "年度"/"指标值" and "经济效益"/"指标" wrapped.
+    cells = ["项目支出绩效自评表", " ", "一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值",
+             "分值", "得分",
+             "产出指标", "数量指标", "指标1工程资金金额", "43.2", "37.24", "10", "9",
+             "指标2", " ", " ", " ", " ",
+             "质量指标", "指标1工程完工率", "100", "100", "10", "10",
+             "效益指标", "经济效益", "指标", "指标1安全率", "100", "100", "10", "10",
+             " ", "效益指标", "社会效益指标", "指标1学校发展能力", "100", "100", "10", "10"]
+    (table,) = _tables("\n\n".join(cells))
+    assert _grid(table) == [
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "指标1工程资金金额", "43.2", "37.24", "10", "9"],
+        ["", "", "指标2", "", "", "", ""],
+        ["", "质量指标", "指标1工程完工率", "100", "100", "10", "10"],
+        ["效益指标", "经济效益指标", "指标1安全率", "100", "100", "10", "10"],
+        ["效益指标", "社会效益指标", "指标1学校发展能力", "100", "100", "10", "10"],  # a stray " " skipped
+    ]
+    doc = ParsedDocument(source="x.txt", format="text", blocks=(table,))
+    leaves = [i for i in build(doc, "0").indicators if i.points is not None]
+    assert [(i.name, i.points) for i in leaves] == [  # 指标2, a blank slot, is no item
+        ("指标1工程资金金额", 10), ("指标1工程完工率", 10), ("指标1安全率", 10), ("指标1学校发展能力", 10),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "joined"),
+    [
+        (["年度", "指标值"], ["年度指标值"]),  # a header word wrapped: 年度 alone names nothing
+        (["实际", "完成值"], ["实际完成值"]),  # 实际 reads as the same role as its word
+        (["经济效益", "指标"], ["经济效益指标"]),  # a framework level name wrapped
+        (["满意度", "指标"], ["满意度指标"]),
+        (["一级指标", "二级指标"], ["一级指标", "二级指标"]),  # two header words of their own
+        (["指标性质", "指标值"], ["指标性质", "指标值"]),  # a column of its own beside the next
+        (["分值", "得分"], ["分值", "得分"]),
+        (["学生满意度", "指标"], ["学生满意度", "指标"]),  # no framework name
+    ],
+)
+def test_join_fragments(cells: list[str], joined: list[str]) -> None:
+    from pipeline.build.stream_levels import join_fragments
+    from schema.records import Cell
+
+    assert [c.text for c in join_fragments([Cell(text=t) for t in cells])] == joined
+
+
+def test_indented_pipe_rows_with_blank_lines_of_spaces() -> None:
+    # zhengxie-jiguan-mubiao-fenzhi.txt: "| cell" lines indented, "| " an empty last cell, a line of
+    # spaces between rows, a section cell's points on its second line.
+    text = (
+        "| 项 目\n         | 目    标    内    容\n         | 分值\n        | \n   \n"
+        "    | 职能目标\n        (340分)\n        | 抓好各项专题会议的筹备工作。\n        | 100\n        | \n   \n"
+        "    | 加强与相关部门的工作联系。\n        | 100\n        | \n   \n"
+        "    | 重点目标\n        (480分)\n        | 统筹抓好扶贫攻坚联系村工作。\n        | 40\n        | \n   \n"
+    )
+    (table,) = _tables(text)
+    # The lone "| " ends each row; a row under a merged section cell, one cell short, gets it (~).
+    assert _grid(table)[:3] == [
+        ["项 目", "目    标    内    容", "分值"],
+        ["职能目标\n(340分)", "抓好各项专题会议的筹备工作。", "100"],
+        ["~职能目标\n(340分)", "加强与相关部门的工作联系。", "100"],
+    ]
+    doc = ParsedDocument(source="x.txt", format="text", blocks=(table,))
+    indicators = build(doc, "0").indicators
+    by_id = {i.id: i for i in indicators}
+    leaves = [(by_id[i.parent_id].name, i.name, i.points) for i in indicators if i.parent_id is not None]
+    assert leaves == [
+        ("职能目标", "抓好各项专题会议的筹备工作。", 100),
+        ("职能目标", "加强与相关部门的工作联系。", 100),
+        ("重点目标", "统筹抓好扶贫攻坚联系村工作。", 40),
+    ]
+
+
+def test_numbered_rules_run_together_with_sections_glued_to_the_words_before() -> None:
+    # xuexiao-anquan-kaohe-zhibiao.txt: "…考核办法一、落实…(22分)1.…", "…记录二、开展…(18分)7.…".
+    text = (
+        "学校安全工作考核指标与评分标准考核项目工作要求计分标准考核办法一、落实校园安全责任制(7分)"
+        "1.成立安全工作领导机构。(4分)未成立的,扣4分。查阅文件材料2.签订安全工作责任状。(3分)未签订的,扣3分。"
+        "查阅文件材料二、开展隐患排查治理(8分)3.推进隐患排查治理体系建设。(4分)未推进的,扣4分。查阅文件材料"
+        "4.定期开展安全隐患排查。(4分)未开展的,扣4分。统一、规范地建立台账"
+    )
+    doc = ParsedDocument(source="x.txt", format="text", blocks=parse_text_string(text))
+    indicators = build(doc, "0").indicators
+    roots = [i for i in indicators if i.parent_id is None]
+    assert [(r.name, r.points) for r in roots] == [("一、落实校园安全责任制", 7), ("二、开展隐患排查治理", 8)]
+    assert len(indicators) == 6  # 统一、 inside words opens no section

@@ -3,6 +3,7 @@ and the funds block of 自评表 (预算数, 执行数, 执行率, 分值, 得�
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -93,6 +94,10 @@ def find_organization(lines: list[str], cell_rows: list[tuple[Cell, ...]]) -> st
                 value = next((t for t in texts[index + 1 :] if t), "")
                 if value and _looks_like_org(value):
                     return _clean_org(value)
+    # A label and its value on lines of their own (a form's cells copied as one per line).
+    for line, following in itertools.pairwise(lines):
+        if _ORG_LABEL.fullmatch(fold_width(line).strip()) and _looks_like_org(following.strip()):
+            return _clean_org(following.strip())
     for line in lines:
         match = _ORG_INLINE.search(fold_width(line))
         if match and _looks_like_org(match["value"]):
