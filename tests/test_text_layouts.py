@@ -379,3 +379,20 @@ def test_numbered_rules_run_together_with_sections_glued_to_the_words_before() -
     roots = [i for i in indicators if i.parent_id is None]
     assert [(r.name, r.points) for r in roots] == [("一、落实校园安全责任制", 7), ("二、开展隐患排查治理", 8)]
     assert len(indicators) == 6  # 统一、 inside words opens no section
+
+
+def test_runon_group_column_before_the_numbers() -> None:
+    # huozai-gaowei-xiaofang-pinggu.txt: 评估项目 | 序号 | 评估内容 …; each group's title with its
+    # points stands before its first row's number ("…得分建筑物…情况(3分)1建筑和…", "…扣2分。制定…(4分)2…").
+    grid = _runon(
+        "消防安全评估表评估项目序号评估内容评估标准评估情况得分消防手续合法性情况(3分)1建筑消防手续合法。(3分)"
+        "未依法办理的,此项不得分。消防安全制度情况(4分)2建立逐级岗位消防安全职责。(2分)未建立的,扣2分。"
+        "3制定消防安全操作规程。(2分)未建立的,每项扣1分。"
+    )
+    assert [(row[0], row[1]) for row in grid] == [
+        ("评估项目", "序号"),
+        ("消防手续合法性情况(3分)", "1"),
+        ("消防安全制度情况(4分)", "2"),
+        ("消防安全制度情况(4分)", "3"),
+    ]
+    assert grid[2][2].startswith("建立逐级岗位") and "消防安全制度情况" not in grid[1][2]

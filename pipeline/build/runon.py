@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from pipeline.build.columns import header_word_at, header_word_starts, role_of
-from pipeline.build.runon_rows import continuation, group_items, numbered_rows
+from pipeline.build.runon_rows import continuation, first_row_start, group_items, leading_groups, numbered_rows
 from pipeline.build.vocabulary import HIERARCHY_ROLES, TOTAL_LABELS, Role
 from schema.records import Block, Cell, Paragraph, Table
 
@@ -204,6 +204,19 @@ def _group_rows(number: str, rest: str, roles: list[Role | None]) -> list[tuple[
 _POINTS_MARK = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]$")
 
 
+def _grouped_grid(
+    group_word: str, words: list[str], roles: list[Role | None], cut: list[tuple[str, str, list[str]]],
+    groups: list[tuple[str, bool]],
+) -> list[tuple[Cell, ...]]:
+    """The grid of a run-on table whose group column (before 序号) was read off the row texts:
+    each group's title on its first row, merged down over the others."""
+    grid = [(Cell(text=group_word), *(Cell(text=w) for w in words))]
+    for (number, rest, _), (title, opens) in zip(cut, groups, strict=True):
+        cells = _cells(rest, roles[1:])
+        grid.append((Cell(text=title, spanned=not opens), Cell(text=number), *(Cell(text=c) for c in cells)))
+    return grid
+
+
 def _runon_table(text: str) -> tuple[str, Table, str] | None:
     found = _header_words(text)
     if found is None:
@@ -212,6 +225,9 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
     # A title's last words may read as a header word ("…考核评分细则序号…"), a group title may stand
     # before the levels ("绩效指标一级指标…"): the header starts at 序号, else at the first level.
     first = next((i for i, w in enumerate(words) if role_of(w) is Role.INDEX), None)
+    # A group column before 序号 (评估项目 | 序号 | …): its titles stand before their rows' numbers.
+    group_word = words[first - 1] if first is not None and first > 0 else ""
+    group_column = bool(group_word) and role_of(group_word) is Role.SECTION
     if first is None:
         first = next((i for i, w in enumerate(words) if role_of(w) is Role.LEVEL), 0)
     if first:
@@ -252,6 +268,15 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
         # merged group (检查项目 over 保证项目 and the item); the group gets a column of its own.
         words[hierarchy[0] : hierarchy[0]] = [_GROUP_WORD] * extra
         roles = [role_of(w) for w in words]
+    groups = None
+    if group_column and not any(names for _, _, names in cut) and (row_one := first_row_start(data)) is not None:
+        found_groups = leading_groups(data[:row_one], [rest for _, rest, _ in cut])
+        if found_groups is not None:
+            groups, texts = found_groups
+            cut = [(number, text, names) for (number, _, names), text in zip(cut, texts, strict=True)]
+    if groups is not None:
+        title = before[: -len(group_word)].strip() if before.endswith(group_word) else before
+        return title, Table(rows=tuple(_grouped_grid(group_word, words, roles, cut, groups))), data[last_end:]
     grid = [tuple(Cell(text=w) for w in words)]
     for number, rest, names in cut:
         grouped = None if names else _group_rows(number, _CJK_SPACE.sub("", rest), roles)

@@ -111,3 +111,53 @@ def group_items(row_text: str) -> tuple[str, list[str], str] | None:
     if any(len(item) <= len(b.group()) for item, b in zip(items, marks[1:], strict=True)):
         return None  # a mark with no item before it
     return name, items, tail
+
+
+def first_row_start(text: str) -> int | None:
+    """Where row 1 starts in ``text``, or None."""
+    match = _row_start(text, 1, 0)
+    return None if match is None else match.start()
+
+
+# A group's title with its points, standing at the end of a run-on row's text (or before row 1):
+# "…此项不得分。制定并落实消防安全制度…情况(13分)" then "2单位建立…".
+_GROUP_TITLE = re.compile(
+    r"(?:^|(?<=[。;；.!！?？)）\s]))(?P<title>[^。;；,，:：!！?？\s()（）]{2,40}?[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])\s*$"
+)
+
+
+def _without_header_words(title: str) -> str:
+    """The first title less the header's last words run into it ("评估情况得分建筑物…情况(3分)")."""
+    from pipeline.build.columns import role_of
+
+    cut = True
+    while cut:
+        cut = False
+        for length in range(6, 1, -1):
+            if len(title) > length + 4 and role_of(title[:length]) is not None:
+                title, cut = title[length:], True
+                break
+    return title
+
+
+def leading_groups(lead: str, texts: list[str]) -> tuple[list[tuple[str, bool]], list[str]] | None:
+    """Where a header's group column stands before 序号 (评估项目 | 序号 | 评估内容 …), each group's
+    title is written before the number of its first row: at the end of the text before row 1 and
+    at the end of the row before. Returns each row's (group title, whether the row opens the
+    group) and the rows' texts without the titles; None when no title stands before row 1."""
+    opening = _GROUP_TITLE.search(lead.strip())
+    if opening is None:
+        return None
+    groups: list[tuple[str, bool]] = []
+    cleaned: list[str] = []
+    current, fresh = _without_header_words(opening.group("title")), True
+    for text in texts:
+        groups.append((current, fresh))
+        title = _GROUP_TITLE.search(text)
+        if title is not None and title.start() > 0:
+            cleaned.append(text[: title.start()].rstrip())
+            current, fresh = title.group("title"), True
+        else:
+            cleaned.append(text)
+            fresh = False
+    return groups, cleaned
