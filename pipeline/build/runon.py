@@ -15,13 +15,14 @@ import re
 from collections.abc import Sequence
 
 from pipeline.build.columns import header_word_at, header_word_starts, role_of
+from pipeline.build.runon_levels import VALUE_ROLES as _VALUE_ROLES
+from pipeline.build.runon_levels import levelled_rows
 from pipeline.build.runon_rows import continuation, first_row_start, group_items, leading_groups, numbered_rows
 from pipeline.build.vocabulary import HIERARCHY_ROLES, TOTAL_LABELS, Role
 from schema.records import Block, Cell, Paragraph, Table
 
 _MIN_HEADER = 3
 _GROUP_WORD = "类别"
-_VALUE_ROLES = (Role.POINTS, Role.SCORE, Role.TARGET, Role.ACTUAL)
 # A level name: words ending in 指标, maybe with its points ("产出指标(50分)").
 _LEVEL = re.compile(r"[\u4e00-\u9fff()（）]{1,16}?指标[)）]?(?:[(（][^()（）]{0,12}[)）])?")
 # Trailing values of a row: figures, shares, targets with their comparator, "-" for none.
@@ -236,7 +237,7 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
     before, data = text[:start].strip(), text[end:]
     roles = [role_of(w) for w in words]
     if roles[0] is Role.LEVEL:
-        levelled = _levelled_rows(data, roles)
+        levelled = levelled_rows(data, roles)
         if levelled is None:
             return None
         grid_rows, used = levelled
@@ -287,91 +288,6 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
         grid.append((Cell(text=number), *(Cell(text=c) for c in cells)))
     after = data[last_end:] if last_end < len(data) else ""
     return before, Table(rows=tuple(grid)), after
-
-
-# Atoms of a level table's run-on text: a level name, a value (a comparator starts one, a % or a
-# unit ends one), or words.
-_ATOM = re.compile(
-    r"(?P<level>[\u4e00-\u9fff]{1,10}?指标(?:[(（]\d+(?:\.\d+)?分[)）])?)"
-    r"|(?P<value>(?:[≥≤><=]|不少于|不低于|不超过)\s*\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?|\d+(?:\.\d+)?(?:%|万元|元|人次|人|个|次|天)?)"
-    r"|(?P<text>[^≥≤><=\d]+?(?=[≥≤><=\d]|[\u4e00-\u9fff]{1,10}?指标|$))"
-)
-_END = re.compile(r"(?:……|…|总分|合计|注[:：])")
-
-
-def _atoms(data: str) -> list[tuple[str, str]]:
-    atoms = [(m.lastgroup or "text", m.group()) for m in _ATOM.finditer(data) if m.group().strip()]
-    out: list[tuple[str, str]] = []
-    for kind, text in atoms:
-        # A share glued to the figure before it: "20100%" is 20 points and a 100% target.
-        glued = re.fullmatch(r"(\d{1,2})(100(?:\.\d+)?%|\d{2}(?:\.\d+)?%)", text) if kind == "value" else None
-        if glued and len(text) > 4:
-            out += [("value", glued.group(1)), ("value", glued.group(2))]
-            continue
-        out.append((kind, text))
-    return out
-
-
-def _levelled_rows(data: str, roles: list[Role | None]) -> tuple[list[list[str]], int] | None:
-    """Rows of a 一级/二级/三级指标 table run together on one line: each row its level names (the
-    ones it starts), its item's words, then one atom per value column — "安装坡面水标尺10≥266米≥266米10"
-    is a name, 10 points, a target, an actual value and a score."""
-    end = _END.search(data)
-    stop = end.start() if end else len(data)
-    levels = [i for i, r in enumerate(roles) if r is Role.LEVEL]
-    values = [i for i, r in enumerate(roles) if r in _VALUE_ROLES]
-    if len(levels) < 2 or not values:
-        return None
-    above = levels[:-1]  # level columns above the item
-    rows: list[list[str]] = []
-    atoms = _atoms(data[:stop])
-    index = 0
-    while index < len(atoms):
-        row = [""] * len(roles)
-        names: list[str] = []
-        while index < len(atoms) and atoms[index][0] == "level":
-            names.append(atoms[index][1])
-            index += 1
-        if len(names) > len(above):
-            # More level names than level columns: the first opens the top level, the ones before
-            # the last are levels left without items (经济效益指标), the last the row's own.
-            row[above[0]] = names[0]
-            for empty in names[1:-1]:
-                rows.append([*([""] * len(roles))])
-                rows[-1][above[-1]] = empty
-            names = names[-1:]
-        for column, name in zip(above[len(above) - len(names) :], names, strict=False):
-            row[column] = name
-        if index < len(atoms) and atoms[index][0] == "text":
-            row[levels[-1]] = atoms[index][1]
-            index += 1
-        elif names:
-            rows.append(row)
-            continue
-        position = 0
-        while position < len(values) and index < len(atoms) and atoms[index][0] != "level":
-            kind, text = atoms[index]
-            column = values[position]
-            doubled = len(text) % 2 == 0 and text[: len(text) // 2] * 2 == text
-            if kind == "text" and doubled and position + 1 < len(values):
-                # The target and the actual value written alike and run together: "显著提升显著提升".
-                row[column], row[values[position + 1]] = text[: len(text) // 2], text[len(text) // 2 :]
-                position += 2
-            elif roles[column] is Role.POINTS and (split := _POINTS_THEN_VALUE.fullmatch(text)):
-                row[column] = split.group(1)  # "1020万元": 10 points, then a 20万元 target
-                atoms[index] = ("value", split.group(2))
-                position += 1
-                continue
-            else:
-                row[column] = text
-                position += 1
-            index += 1
-        rows.append(row)
-    filled = [row for row in rows if row[levels[-1]]]
-    return (rows, stop) if len(filled) >= 2 else None
-
-
-_POINTS_THEN_VALUE = re.compile(r"(\d{1,2})(\d+(?:\.\d+)?(?:万元|元|人次|人|个|次|天))")
 
 
 def _header_only(text: str) -> list[str] | None:
