@@ -112,6 +112,11 @@ def fill_merged_down(rows: list[list[str]]) -> list[GridRow]:
         if not out or (row and _LABEL_ROW.match(row[0])):
             out.append([(cell, False) for cell in row] + [("", False)] * missing)
             continue
+        if missing > MAX_MERGED_PLACES:
+            # No table merges down a dozen columns: a line of stray separators made the widest
+            # row. Placing every short row under it would cost rows × width; the row stays as is.
+            out.append([(cell, False) for cell in row])
+            continue
         scores = [sum(_kind(cell) == kinds[i + o] for i, cell in enumerate(row)) for o in range(missing + 1)]
         offset = max(range(missing + 1), key=lambda o: (scores[o], o))
         above = out[-1]

@@ -65,6 +65,24 @@ def test_a_long_runon_paragraph_is_read_in_seconds(tmp_path: Path) -> None:
     assert extraction.document.title is not None or extraction.warnings
 
 
+def test_one_very_wide_row_does_not_widen_every_other_row() -> None:
+    """Pipe rows where the row ends ("|" alone) were lost for 20,000 lines (a mutated
+    wangcheng-ziping.txt) make one row of thousands of cells; every short row was tried at every
+    offset under it: 40 s. Rows short by more than a merge can cover stay as they are."""
+    from parsers._text_grid import MAX_MERGED_PLACES, fill_merged_down
+
+    wide = [f"考核项目{i}" for i in range(3000)]
+    rows = [wide, *[["1", "考核内容", "10"] for _ in range(3000)]]
+    start = time.perf_counter()
+    grid = fill_merged_down(rows)
+    assert time.perf_counter() - start < 2
+    assert [len(row) for row in grid[1:3]] == [3, 3]
+    # A row short by a few places is still placed under the full rows and continues the cells above.
+    rows = [["序号", "项目", "内容", "分值"], ["1", "组织领导", "成立小组", "5"], ["制定方案", "5"]]
+    assert [cell for cell, _ in fill_merged_down(rows)[2]] == ["1", "组织领导", "制定方案", "5"]
+    assert MAX_MERGED_PLACES < 3000
+
+
 def test_deeply_nested_brackets_are_read_in_seconds(tmp_path: Path) -> None:
     """20,000 nested brackets in an item took quadratic time marking what lies inside them."""
     path = tmp_path / "brackets.txt"
