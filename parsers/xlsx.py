@@ -110,12 +110,21 @@ def _one_listing_per_sheet(data: bytes) -> tuple[bytes, int]:
         return data, 0  # openpyxl reports the damage in its own words below
 
 
+def _number_format(cell: object) -> str | None:
+    """The cell's number format, or None (General) where its style names a custom format the
+    workbook does not define: the value is still the cell's, only its display is unknown."""
+    try:
+        return cell.number_format  # type: ignore[attr-defined,no-any-return]
+    except IndexError:
+        return None
+
+
 def _sheet(worksheet: Worksheet) -> Sheet:
     """The sheet's texts, merged ranges and hidden rows/columns."""
     sheet = Sheet()
     for row in worksheet.iter_rows():
         for cell in row:
-            text = value_text(cell.value, cell.number_format)
+            text = value_text(cell.value, _number_format(cell))
             if text:
                 sheet.texts[(cell.row - 1, cell.column - 1)] = text
     sheet.merges = [

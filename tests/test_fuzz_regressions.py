@@ -155,6 +155,25 @@ def test_damaged_xlsx_reason_is_words() -> None:
     assert info.value.reason == "corrupt .xlsx or not an Excel workbook (part xl/workbook.xml is missing)"
 
 
+def test_a_cell_style_naming_an_undefined_number_format_is_read_as_general() -> None:
+    """A mutated yutian-mubiao.xlsx whose styles name a custom number format (id 200) the workbook
+    does not define raised openpyxl's IndexError on the cell's number_format."""
+    import re
+
+    from schema.records import Table
+
+    workbook = (Path(__file__).parent / "fixtures/renderings/raw/ducha-gongzuo-xize.xlsx").read_bytes()
+
+    def undefined_format(parts: dict[str, bytes]) -> None:
+        styles = parts["xl/styles.xml"].decode("utf-8")
+        parts["xl/styles.xml"] = re.sub(r'numFmtId="\d+"', 'numFmtId="200"', styles).encode("utf-8")
+
+    parsed = parse_xlsx_bytes(_rewritten(workbook, undefined_format), "book.xlsx")
+    intact = parse_xlsx_bytes(workbook, "book.xlsx")
+    texts = [[c.text for c in row] for b in parsed.blocks if isinstance(b, Table) for row in b.rows]
+    assert texts == [[c.text for c in row] for b in intact.blocks if isinstance(b, Table) for row in b.rows]
+
+
 # --- HTML -----------------------------------------------------------------------------------
 
 
