@@ -83,6 +83,33 @@ def test_one_very_wide_row_does_not_widen_every_other_row() -> None:
     assert MAX_MERGED_PLACES < 3000
 
 
+def test_a_tree_thousands_of_levels_deep_is_numbered_without_recursion() -> None:
+    """A mutated ducha-gongzuo-xize.txt made a header of a thousand level columns: freezing its
+    tree recursed once per level (RecursionError)."""
+    from pipeline.build.tree import Draft, freeze
+
+    root = node = Draft(name="0", points=1.0)
+    for depth in range(1, 5000):
+        node = node.add(Draft(name=str(depth), points=1.0))
+    frozen = freeze([root])
+    assert len(frozen) == 5000 and frozen[-1].level == 5000 and frozen[-1].parent_id == 4999
+    assert frozen[0].children_points == 1.0 and [d.name for d in root.walk()][:3] == ["0", "1", "2"]
+
+
+def test_a_table_thousands_of_columns_wide_is_not_an_indicator_table() -> None:
+    """A mutated zhengxie-jiguan-mubiao-fenzhi.txt gave a header row of 6,600 cells: deciding its
+    columns' roles compared every column with every other (minutes)."""
+    from pipeline.build.table import MAX_COLUMNS, table_indicators
+
+    width = 3000
+    header = tuple(Cell(text=("考核项目", "考核内容", "分值")[i % 3]) for i in range(width))
+    rows = (header, *(tuple(Cell(text=str(r)) for _ in range(width)) for r in range(20)))
+    start = time.perf_counter()
+    result = table_indicators(Table(rows=rows))
+    assert time.perf_counter() - start < 2
+    assert result.roots == [] and len(result.preamble) == 21 and width > MAX_COLUMNS
+
+
 def test_deeply_nested_brackets_are_read_in_seconds(tmp_path: Path) -> None:
     """20,000 nested brackets in an item took quadratic time marking what lies inside them."""
     path = tmp_path / "brackets.txt"

@@ -72,23 +72,30 @@ def _without_empty_columns(
     if not rows:
         return header
     kept: list[Column] = []
+    seen: set[tuple[str | None, ...]] = set()  # the cells of the hierarchy columns kept
     for column in header.columns:
         stats = profiles[column.index]
         if stats.filled == 0 and stats.merged == 0 and stats.rows >= 1:
             continue
-        if column.role in HIERARCHY_ROLES and any(
-            earlier.role in HIERARCHY_ROLES and _same_cells(rows, earlier.index, column.index) for earlier in kept
-        ):
-            continue
+        if column.role in HIERARCHY_ROLES:
+            cells = _cells_of(rows, column.index)
+            if cells is not None and cells in seen:
+                continue
+            if cells is not None:
+                seen.add(cells)
         kept.append(column)
     if not any(c.role in HIERARCHY_ROLES for c in kept):
         return header
     return HeaderMap(header.width, tuple(kept), header.texts)
 
 
-def _same_cells(rows: Sequence[tuple[Cell, ...]], a: int, b: int) -> bool:
-    pairs = [(row[a].text.strip(), row[b].text.strip()) for row in rows if len(row) > max(a, b)]
-    return len(pairs) >= 2 and all(x == y for x, y in pairs) and any(x for x, _ in pairs)
+def _cells_of(rows: Sequence[tuple[Cell, ...]], index: int) -> tuple[str | None, ...] | None:
+    """A column's cell texts, row by row (None where a row is too short), to be compared with
+    another's in one look-up; None for a column of fewer than two rows or no text."""
+    cells = tuple(row[index].text.strip() if len(row) > index else None for row in rows)
+    if sum(cell is not None for cell in cells) < 2 or not any(cells):
+        return None
+    return cells
 
 
 def _numbering_columns(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:

@@ -24,6 +24,9 @@ from pipeline.build.tree import Draft
 from pipeline.build.vocabulary import FOOTER_START, SUBTOTAL_LABELS, TOTAL_LABELS
 from schema.records import Cell, Fact, Table
 
+# The widest table read as an indicator table: the widest in the corpora has 17 columns, a
+# workbook's sheet a few more.
+MAX_COLUMNS = 64
 _TOTALS = re.compile(f"({TOTAL_LABELS})")
 _SUBTOTALS = re.compile(f"({SUBTOTAL_LABELS})")
 # A cell holding only a figure (points or a score): what re-anchoring looks for.
@@ -314,6 +317,11 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
         header, header_index = previous.header, -1
         header_texts: list[str] = []
         result.continued = True
+    elif found[1].width > MAX_COLUMNS:
+        # No indicator table is this wide: a damaged file's row of thousands of cells, whose roles
+        # would cost columns × columns to decide. Its rows stay text (the document's preamble).
+        result.preamble = list(table.rows)
+        return result
     else:
         header_index, header = found
         result.preamble = list(table.rows[:header_index])

@@ -35,9 +35,13 @@ class Draft:
         return child
 
     def walk(self) -> Iterator[Draft]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This draft and every one under it, depth-first in document order. A loop, not
+        recursion: a damaged file's header of a thousand level columns makes a tree that deep."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
     def leaves(self) -> Iterator[Draft]:
         for node in self.walk():
@@ -52,8 +56,9 @@ def freeze(roots: list[Draft], first_id: int = 1) -> tuple[Indicator, ...]:
     sums: dict[int, float | None] = {}
     for root in roots:
         _sum_children(root, sums)
-
-    def visit(node: Draft, parent_id: int | None, level: int, part: int | None) -> None:
+    stack: list[tuple[Draft, int | None, int, int | None]] = [(root, None, 1, root.part) for root in reversed(roots)]
+    while stack:  # depth-first, document order (a loop: see Draft.walk)
+        node, parent_id, level, part = stack.pop()
         node_id = first_id + len(out)
         node.id = node_id
         out.append(
@@ -77,19 +82,17 @@ def freeze(roots: list[Draft], first_id: int = 1) -> tuple[Indicator, ...]:
                 children_points=sums[id(node)],
             )
         )
-        for child in node.children:
-            visit(child, node_id, level + 1, part)
-
-    for root in roots:
-        visit(root, None, 1, root.part)
+        stack.extend((child, node_id, level + 1, part) for child in reversed(node.children))
     return tuple(out)
 
 
 def _sum_children(node: Draft, sums: dict[int, float | None]) -> float | None:
     """Record, for ``node`` and each node under it (by ``id``), the sum of its children's worth
     (each child's points, else its own children's sum; None for a leaf, or when no child is worth
-    anything stated), and return ``node``'s worth."""
-    worths = [_sum_children(child, sums) for child in node.children]
-    known = [worth for worth in worths if worth is not None]
-    sums[id(node)] = round(sum(known), 6) if known else None
-    return node.points if node.points is not None else sums[id(node)]
+    anything stated), and return ``node``'s worth. Children before parents: the walk reversed."""
+    worth: dict[int, float | None] = {}
+    for current in reversed(list(node.walk())):
+        known = [w for child in current.children if (w := worth[id(child)]) is not None]
+        sums[id(current)] = round(sum(known), 6) if known else None
+        worth[id(current)] = current.points if current.points is not None else sums[id(current)]
+    return worth[id(node)]
