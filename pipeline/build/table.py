@@ -24,8 +24,8 @@ from pipeline.build.tree import Draft
 from pipeline.build.vocabulary import FOOTER_START, SUBTOTAL_LABELS, TOTAL_LABELS
 from schema.records import Cell, Fact, Table
 
-# The widest table read as an indicator table: the widest in the corpora has 17 columns, a
-# workbook's sheet a few more.
+# The widest table read as an indicator table: far wider than any in the corpora (a budget
+# table has about fifteen columns).
 MAX_COLUMNS = 64
 _TOTALS = re.compile(f"({TOTAL_LABELS})")
 _SUBTOTALS = re.compile(f"({SUBTOTAL_LABELS})")
