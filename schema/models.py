@@ -393,7 +393,7 @@ class ClauseRow(Base):
         info=doc("the lower bound of a range of points (`扣5-10分`: 5, with `cap` 10); NULL in the sample"),
     )
     effect: Mapped[str | None] = mapped_column(
-        String(16), comment="a veto's effect: item, section, assessment or eligibility",
+        String(16), comment="a veto's effect: assessment",  # as migration 0008 made it (see info)
         info=doc(
             "what a veto vetoes: `item` (该项一票否决: the item scores 0), `section` (本部分一票否决: its"
             " top-level section), `assessment` (一票否决, 直接定为不达标: the total is 0) or `eligibility`"
