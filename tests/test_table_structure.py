@@ -258,10 +258,6 @@ def test_without_an_item_header_the_column_stating_points_holds_the_items() -> N
 # --- layouts of stop 16 (tests/fixtures/real SOURCES.md section 4) ------------------------------
 
 
-def _table_with_title(*rows: tuple[Cell, ...]) -> list[tuple[str, str, float | None]]:
-    return _leaves(_table(*rows))
-
-
 def test_a_title_row_across_the_table_is_its_section() -> None:
     # shequ-yanglao-fuwuzhan: one table per part, each titled "安全部分（50分）" above its header;
     # the same with a section numeral ("一、组织领导") and no points.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from pipeline.build.columns import role_of
 from pipeline.build.vocabulary import TOTAL_LABELS
 
 # A row's number: after a sentence end, a space or words, before the row's words (not "扣1分").
@@ -128,8 +129,6 @@ _GROUP_TITLE = re.compile(
 
 def _without_header_words(title: str) -> str:
     """The first title less the header's last words run into it ("评估情况得分建筑物…情况(3分)")."""
-    from pipeline.build.columns import role_of
-
     cut = True
     while cut:
         cut = False
