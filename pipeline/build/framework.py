@@ -31,6 +31,12 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def is_framework_name(text: str) -> bool:
+    """Whether ``text`` is one of the framework's level names, at whichever level (成本指标 too)."""
+    key = _key(text)
+    return key in LEVEL2_PARENT or key in LEVEL1_NAMES
+
+
 def framework_level(text: str) -> int | None:
     """2 for an unambiguous level-2 name, 1 for a level-1 name that is never level 2, else None."""
     key = _key(text)

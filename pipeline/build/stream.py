@@ -15,11 +15,11 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pipeline.build.columns import recognise_header, role_of
+from pipeline.build.stream_levels import FIGURE as _FIGURE
 from pipeline.build.stream_levels import join_fragments, level_rows
 from pipeline.build.vocabulary import FIGURE_ROLES, HIERARCHY_ROLES, TOTAL_LABELS
 from schema.records import Block, Cell, Paragraph, Table
 
-_FIGURE = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*(?:分|%)?$")
 _TOTAL = re.compile(f"^({TOTAL_LABELS})$")
 _MIN_WIDTH = 3
 # The widest header tried. Indicator tables have a dozen columns at most; a longer run of header

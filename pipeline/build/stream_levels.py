@@ -15,11 +15,12 @@ import re
 from collections.abc import Sequence
 
 from pipeline.build.columns import role_of
-from pipeline.build.framework import LEVEL1_NAMES, framework_level
+from pipeline.build.framework import framework_level, is_framework_name
 from pipeline.build.vocabulary import FIGURE_ROLES, Role
 from schema.records import Cell
 
-_FIGURE = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*(?:分|%)?$")
+# A cell holding one figure (points, a score, a share): also what pipeline.build.stream reads.
+FIGURE = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*(?:分|%)?$")
 _LEVEL_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,16}指标$")
 _MAX_QUALIFIER = 2  # characters of a header word's first line ("年度", "实际")
 _MAX_FRAGMENT = 6  # characters of its second line ("指标值", "完成值")
@@ -45,7 +46,7 @@ def join_fragments(cells: Sequence[Cell]) -> list[Cell]:
     while index < len(cells):
         first = cells[index].text.strip()
         second = cells[index + 1].text.strip() if index + 1 < len(cells) else ""
-        level = second == "指标" and (framework_level(first + second) is not None or first + second in LEVEL1_NAMES)
+        level = second == "指标" and is_framework_name(first + second)
         if first and second and (level or _is_header_fragment(first, second)):
             out.append(Cell(text=first + second))
             index += 2
@@ -53,10 +54,6 @@ def join_fragments(cells: Sequence[Cell]) -> list[Cell]:
         out.append(cells[index])
         index += 1
     return out
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def _level(text: str, following: str) -> int | None:
@@ -74,7 +71,7 @@ def level_rows(cells: Sequence[str], start: int, header: Sequence[str]) -> list[
     """Rows from ``start`` under ``header`` (whose first columns are levels), each as (the column
     it starts in, its first cell's position, its cell count). Stops at a row whose figures do not
     fit (the table has ended) or where the stream runs out."""
-    if any(framework_level(text) is not None or _key(text) in LEVEL1_NAMES for text in header):
+    if any(is_framework_name(text) for text in header):
         return []  # a header run on into the first row's level names (产出指标) is no header
     roles = [role_of(text) for text in header]
     levels = 0
@@ -98,7 +95,7 @@ def level_rows(cells: Sequence[str], start: int, header: Sequence[str]) -> list[
         if position + count > len(cells):
             break
         row = [""] * column + [cell.strip() for cell in cells[position : position + count]]
-        if any(row[i] and not _FIGURE.match(row[i]) for i in figure_columns) or _LEVEL_NAME.match(row[item]):
+        if any(row[i] and not FIGURE.match(row[i]) for i in figure_columns) or _LEVEL_NAME.match(row[item]):
             break
         rows.append((column, position, count))
         position += count
