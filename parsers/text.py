@@ -17,7 +17,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from parsers._text_grid import FIGURE, cell_table, fill_merged_down, restore_spans
-from parsers.text_layouts import Region, blank_separated_stream, markdown_rows, pipe_rows, trailing_pipe_stream
+from parsers.text_layouts import (
+    Region,
+    blank_separated_stream,
+    closed_pipe_rows,
+    markdown_rows,
+    pipe_rows,
+    trailing_pipe_stream,
+)
 from schema.errors import ParseError
 from schema.records import Block, Paragraph, ParsedDocument, Table
 
@@ -200,7 +207,7 @@ def _split_regions(lines: list[str]) -> list[tuple[str, list[tuple[str, bool]]]]
 
 
 # Web-text layouts, tried in order; the first that finds its table reads it.
-_LAYOUTS = (pipe_rows, markdown_rows, trailing_pipe_stream, blank_separated_stream)
+_LAYOUTS = (pipe_rows, markdown_rows, closed_pipe_rows, trailing_pipe_stream, blank_separated_stream)
 
 
 def parse_text_string(text: str) -> tuple[Block, ...]:

@@ -4,6 +4,10 @@
   ends the row, the row's first cell stands on the lines before its first "| " line — a cell
   merged down over several rows written one character per line ("区\\n政\\n府…").
 * **Markdown rows**: "| a | b | c |" per line, with "|---|---|" rules.
+* **Closed pipe rows**: cells ending in " |", one per line, each row opened by a lone "|" and
+  closed by a line of pipes, one for each place the row's merged cells covered ("||" after a row
+  whose first two places are merged down from above). A lone "|" is also an empty cell; the
+  table's width, which each closed row adds up to, tells the two apart.
 * **Cell streams**: one cell per line and no row ends at all — cells ending in " |" (a lone "|"
   is an empty cell), or cells separated by blank lines (a line holding a single space is an
   empty cell). Which cells make a row only the header can say, so a stream is handed on as a
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 _LEAD = re.compile(r"^\s*\|\s?(?=\S)")
 _LONE = re.compile(r"^\s*\|\s*$")
 _TRAIL = re.compile(r"\s\|\s*$")
+_CLOSER = re.compile(r"^\s*\|{2,}\s*$")
 _MARKDOWN = re.compile(r"^\s*\|.*\|.*\|\s*$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # Enough lines of a layout for it to be the document's table layout, not a stray pipe.
@@ -108,6 +113,73 @@ def trailing_pipe_stream(lines: list[str]) -> Region | None:
         elif line.strip():
             pending.append(line)
     return Region(start, end, stream, stream=True)
+
+
+def closed_pipe_rows(lines: list[str]) -> Region | None:
+    """Cells ending in " |" in rows opened by a lone "|" and closed by a line of pipes."""
+    closers = [i for i, line in enumerate(lines) if _CLOSER.match(line)]
+    if len(closers) < 2 or sum(1 for line in lines if _TRAIL.search(line)) < _MIN_LINES:
+        return None
+    marked = [i for i, line in enumerate(lines) if _TRAIL.search(line) or _LONE.match(line) or _CLOSER.match(line)]
+    start, end = marked[0], marked[-1] + 1
+    cells = _pipe_cells(lines[start:end])
+    width = _closed_width(cells)
+    if width is None:
+        return None
+    rows: list[list[str]] = []
+    row: list[str] | None = None
+    for text, pipes in cells:
+        if row is None:
+            # A row opens with a lone "|"; a cell before any opener starts the row itself.
+            row = []
+            if pipes == 1 and text is None:
+                continue
+        if text is None and (pipes > 1 or len(row) + pipes >= width):
+            rows.append(row)
+            row = None
+            continue
+        row.append(text or "")
+        if len(row) >= width:
+            rows.append(row)
+            row = None
+    if row:
+        rows.append(row)
+    return Region(start, end, [row for row in rows if any(cell.strip() for cell in row)])
+
+
+def _pipe_cells(lines: list[str]) -> list[tuple[str | None, int]]:
+    """The lines as (cell text, 0) for a cell ended by " |" and (None, pipes) for a line of pipes."""
+    out: list[tuple[str | None, int]] = []
+    pending: list[str] = []
+    for line in lines:
+        if _LONE.match(line) or _CLOSER.match(line):
+            if pending:
+                out.append((_join_cell(pending), 0))
+                pending = []
+            out.append((None, line.count("|")))
+        elif _TRAIL.search(line):
+            pending.append(_TRAIL.sub("", line))
+            out.append((_join_cell(pending), 0))
+            pending = []
+        elif line.strip():
+            pending.append(line)
+    return out
+
+
+def _closed_width(cells: list[tuple[str | None, int]]) -> int | None:
+    """The table's width: the places from a closer of two or more pipes back to the one before it
+    — the opener, the cells and the covered places the closer counts. Rows closed by a single
+    pipe may lie between two such closers, so the fewest places any stretch holds is the width."""
+    widths: list[int] = []
+    since = 0  # places since the last closer, its row's opener among them
+    for text, pipes in cells:
+        if text is None and pipes > 1:
+            widths.append(since - 1 + pipes)
+            since = 0
+        else:
+            since += 1
+    width = min(widths, default=0)
+    return width if width > 1 else None
 
 
 def blank_separated_stream(lines: list[str]) -> Region | None:

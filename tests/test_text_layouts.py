@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from parsers.text import parse_text_string
+from parsers.text_layouts import closed_pipe_rows
 from pipeline.build import build
 from pipeline.build.stream import expand_streams
 from pipeline.extract import extract_file
@@ -65,6 +66,34 @@ def test_trailing_pipe_stream_is_reflowed_by_its_header() -> None:
         ["效益指标", "社会效益指标", "足额保障率", "=", "100", "30", ""],
         ["合计", "100", "", "", "", "", ""],
     ]
+
+
+def test_closed_pipe_rows_leave_covered_places_to_the_rows_above() -> None:
+    # xiangtan-huanwei-wupaoche-mubiao.txt: each row opened by a lone "|" and closed by a line of
+    # pipes, one per place its merged cells covered; a lone "|" inside a row is an empty cell.
+    rows = [
+        (["一级指标", "二级指标", "三级指标", "指标值"], 1),
+        (["产出指标", "数量指标", "车辆数", "≥10辆"], 1),
+        (["射程", "≥80米"], 3),
+        (["质量指标", "空气质量", "≥85%"], 2),
+        (["效益指标", "经济效益指标", "", ""], 1),
+    ]
+    lines = ["项目支出绩效目标表"]
+    for cells, pipes in rows:
+        lines += ["|", *(f"{cell} |" if cell else "|" for cell in cells), "|" * pipes]
+    (table,) = _tables("\n".join(lines))
+    assert _grid(table) == [
+        ["一级指标", "二级指标", "三级指标", "指标值"],
+        ["产出指标", "数量指标", "车辆数", "≥10辆"],
+        ["~产出指标", "~数量指标", "射程", "≥80米"],
+        ["~产出指标", "质量指标", "空气质量", "≥85%"],
+        ["效益指标", "经济效益指标", "", ""],
+    ]
+
+
+def test_a_lone_pipe_in_a_stream_without_closers_stays_an_empty_cell() -> None:
+    # One line of pipes is no row structure: the stream reading (qingshen) keeps it.
+    assert closed_pipe_rows(["a |", "|", "b |", "c |", "||", "d |", "e |", "f |"]) is None
 
 
 def test_blank_separated_stream_with_space_only_empty_cells() -> None:
