@@ -397,3 +397,30 @@ def test_find_title(lines: list[str], title: str) -> None:
     from pipeline.build.fields import find_title
 
     assert find_title(lines, lines)[0] == title
+
+
+def test_a_sheet_of_text_lines_is_read_as_paragraphs() -> None:
+    # nongcun-mubiao-zerenshu and xx-xiang-dui-cun-kaohe laid out as spreadsheets: one paragraph
+    # per row, merged across the sheet (a covered place repeats the text, marked spanned).
+    def line(text: str) -> tuple[Cell, ...]:
+        return (Cell(text=text), Cell(text=text, spanned=True), Cell(text=text, spanned=True))
+
+    sheet = Table(rows=(
+        line("农村工作年度目标责任书"),
+        (Cell(text=""), Cell(text=""), Cell(text="")),
+        line("一、党的建设工作(21分)"),
+        line("1.民主集中制(1分)坚持集体领导。"),
+        line("2.学习培训(20分)坚持常态化学习。"),
+        line("二、文明创建工作(5分)"),
+        line("1.意识形态工作(5分)及时清理破损标语。"),
+    ))
+    result = build(ParsedDocument(source="sheet.xlsx", format="xlsx", blocks=(sheet,)), sha256="0")
+    assert [(i.level, i.points) for i in result.indicators] == [(1, 21.0), (2, 1.0), (2, 20.0), (1, 5.0), (2, 5.0)]
+    assert result.document.title == "农村工作年度目标责任书"
+
+
+def test_a_table_with_one_row_of_columns_stays_a_table() -> None:
+    from pipeline.build.text_rows import text_lines
+
+    assert text_lines(_table(("一级指标", "分值"), ("产出指标", "产出指标"))) is None
+    assert [p.text for p in text_lines(_table(("说明",), ("",), ("第二行",)))] == ["说明", "第二行"]

@@ -12,6 +12,7 @@ from pipeline.build.reconcile import describe, reconcile
 from pipeline.build.runon import expand_runon
 from pipeline.build.stream import expand_streams
 from pipeline.build.table import TableResult, table_indicators
+from pipeline.build.text_rows import unfold_text_tables
 from pipeline.build.tree import Draft, freeze
 from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument
 
@@ -58,7 +59,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         parts.add(listed, continued=False)
         pending_paragraphs.clear()
 
-    blocks = expand_runon(expand_streams(doc.blocks))
+    blocks = unfold_text_tables(expand_runon(expand_streams(doc.blocks)))
     for block in blocks:
         if isinstance(block, Paragraph):
             pending_paragraphs.append(block)
