@@ -365,3 +365,28 @@ def test_rules_one_per_row_under_a_merged_item_stating_its_points_describe_it() 
         _row("1.固有危险性", "物质危险性（5分）", "生产氯气的,扣3分", "", spanned=(0, 1)),
     )
     assert _leaves(_table(*rows)) == [("1.固有危险性", "重大危险源", 10), ("1.固有危险性", "物质危险性", 5)]
+
+
+def test_points_header_over_a_section_column_and_an_item_column() -> None:
+    # bumen-dangfeng-lianzheng-banian-zicha.html: 分值 spans two sub-columns left of the content,
+    # the section's points merged down its rows and the item's points per row.
+    table = _table(
+        _row("自查项目", "分值", "分值", "自查内容", "自查标准", "得分", spanned=(2,)),
+        _row("完善工作机制", "20", "4", "1、制订年度工作计划。", "未制订不得分。", ""),
+        _row("完善工作机制", "20", "16", "2、每季度专题研究。", "未研究的扣2分。", "", spanned=(0, 1)),
+        _row("严格执行规定", "25", "25", "1、遵守廉洁从政规定。", "受处分的不得分。", ""),
+    )
+    assert [(root.name, root.points) for root in table_indicators(table).roots] == [
+        ("完善工作机制", 20.0), ("严格执行规定", 25.0)]
+    assert [points for _, _, points in _leaves(table)] == [4.0, 16.0, 25.0]
+
+
+def test_level_points_columns_each_serve_their_own_level() -> None:
+    # jiangsu-zhupei-jidi-pinggu: 一级指标 | 权重 | 二级指标 | 分值, one points column per level.
+    table = _table(
+        _row("一级指标", "权重", "二级指标", "分值", "评分标准"),
+        _row("基本条件", "30", "床位数", "10", "不足扣5分"),
+        _row("基本条件", "30", "设备", "20", "缺1台扣2分", spanned=(0, 1)),
+    )
+    assert [(root.name, root.points) for root in table_indicators(table).roots] == [("基本条件", 30.0)]
+    assert [points for _, _, points in _leaves(table)] == [10.0, 20.0]

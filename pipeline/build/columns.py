@@ -18,7 +18,6 @@ from itertools import pairwise
 from normalizers.rules import item_points, stated_points
 from normalizers.text import fold_width
 from pipeline.build.vocabulary import (
-    FIGURE_ROLES,
     HEADER_NAMES,
     HEADER_PARTS,
     HIERARCHY_ROLES,
@@ -159,15 +158,23 @@ class HeaderMap:
     def points_of(self, column: int) -> int | None:
         """The points column of hierarchy column ``column``. Where a table gives its levels points
         columns of their own (一级指标 | 权重 | 二级指标 | 分值 | 三级指标 | … | 分值), each is the
-        level's left of it: the first right of the level, before the next level. With one points
-        column, it is the item's (wherever it stands)."""
+        level's left of it: the first right of the level, before the next level. The item takes
+        one right of it, else the last that no level above took (分值 over a section's points and
+        the item's, both left of the item). With one points column, it is the item's."""
         points = self.all(Role.POINTS)
         levels = [c.index for c in self.hierarchy]
         if len(points) < 2 or not levels:
             return points[0] if points and levels and column == levels[-1] else None
+        own = {level: self._own_points(level, levels, points) for level in levels}
+        if column != levels[-1] or own[column] is not None:
+            return own.get(column)
+        taken = {p for level, p in own.items() if level != column}
+        free = [p for p in points if p not in taken]
+        return free[-1] if free else points[0]
+
+    def _own_points(self, column: int, levels: list[int], points: list[int]) -> int | None:
         following = next((level for level in levels if level > column), self.width)
-        own = next((p for p in points if column < p < following), None)
-        return own if own is not None or column != levels[-1] else points[0]
+        return next((p for p in points if column < p < following), None)
 
     def role_at(self, index: int) -> Role | None:
         return next((c.role for c in self.columns if c.index == index), None)
@@ -198,9 +205,10 @@ def recognise_header(row: tuple[Cell, ...], textual: bool = False) -> HeaderMap 
     for index, cell in enumerate(row):
         if _continues_left(row, index):
             if columns and columns[-1].index == index - 1:
+                # A figure header over two sub-columns (分值 over a section's and an item's
+                # points) gives both its role: points_of tells which level each serves.
                 role = Role.SECTION if columns[-1].role in HIERARCHY_ROLES else columns[-1].role
-                if role not in FIGURE_ROLES:
-                    columns.append(Column(index=index, role=role, header=cell.text))
+                columns.append(Column(index=index, role=role, header=cell.text))
             continue
         role = role_of(cell.text)
         if role is None:
