@@ -390,3 +390,29 @@ def test_level_points_columns_each_serve_their_own_level() -> None:
     )
     assert [(root.name, root.points) for root in table_indicators(table).roots] == [("基本条件", 30.0)]
     assert [points for _, _, points in _leaves(table)] == [10.0, 20.0]
+
+
+def test_section_numeral_alone_in_its_index_cell_titles_a_section() -> None:
+    # xinjiang-peiwang-nongwang-keyan-pingshen.html: "一" | 必备条件 over rows whose 序号 cell
+    # continues the "一" merged down; a description-headed column (评审要点) merged over the rows
+    # left of the items groups them; an item merged over a few empty rows still holds items.
+    table = _table(
+        _row("序号", "评审要点", "评审内容", "具体要求", "分值"),
+        _row("一", "必备条件", "", "", ""),
+        _row("一", "评价条件", "（一）规划意见", "取得规划部门的支持性意见。", "", spanned=(0,)),
+        _row("一", "评价条件", "（二）国土意见", "取得国土部门的支持性意见。", "", spanned=(0, 1)),
+        _row("二", "文本评价", "（一）文本装订", "文本按要求装订、盖章。", "2"),
+        _row("二", "文本评价", "（二）章节完整", "1.目录完整。没有目录扣0.5分。", "1", spanned=(0, 1)),
+        _row("二", "文本评价", "（二）章节完整", "2.执行管理办法。未执行扣2分。", "2", spanned=(0, 1, 2)),
+        _row("二", "文本评价", "（二）章节完整", "2.执行管理办法。未执行扣2分。", "2", spanned=(0, 1, 2, 3, 4)),
+        _row("二", "文本评价", "（二）章节完整", "3.规程完整。不全扣1分。", "2", spanned=(0, 1, 2)),
+        _row("二", "文本评价", "（二）章节完整", "4.按乡镇编制。未按乡镇编制扣2分。", "2", spanned=(0, 1, 2)),
+        _row("二", "文本评价", "（二）章节完整", "5.规模清楚。不清楚扣2分。", "2", spanned=(0, 1, 2)),
+    )
+    roots = table_indicators(table).roots
+    assert [root.name for root in roots] == ["必备条件", "文本评价"]
+    assert [child.name for child in roots[0].children] == ["评价条件"]
+    chapters = roots[1].children[1]
+    assert chapters.name == "（二）章节完整"
+    assert [(leaf.name[:2], leaf.points) for leaf in chapters.children] == [
+        ("1.", 1.0), ("2.", 2.0), ("3.", 2.0), ("4.", 2.0), ("5.", 2.0)]

@@ -250,7 +250,10 @@ def _unnamed_groups(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> He
     first = hierarchy[0].index
     for index in range(first):
         stats = profiles[index]
-        if header.role_at(index) is not None or not _header_text(header, index):
+        # A header read as a description (评审要点) over short texts merged down over the rows
+        # left of the items groups them all the same: descriptions stand right of what they describe.
+        described = header.role_at(index) is Role.DESCRIPTION and stats.grouping
+        if (header.role_at(index) is not None and not described) or not _header_text(header, index):
             continue
         names = stats.filled >= 2 and stats.share(stats.figures) < 0.2 and stats.share(stats.enumerators) < 0.2
         if names and stats.mean_length < _CRITERIA_LENGTH and (stats.filled + stats.merged) * 5 >= stats.rows * 4:
@@ -280,7 +283,8 @@ def _grouping_gives_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -
         if column.index <= item or column.role not in (Role.DESCRIPTION, Role.CONTENT):
             continue
         stats = profiles[column.index]
-        if stats.grouping or stats.filled * 5 < stats.rows * 4:
+        # Most rows have a cell of their own; a few may lie under one merged over them.
+        if stats.grouping or (stats.filled + stats.merged) * 5 < stats.rows * 4:
             continue
         numbered_rules = stats.share(stats.numbered) >= 0.6  # "1.…加3分" "2.…扣1分": one rule per row
         if named:

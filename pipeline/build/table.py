@@ -32,6 +32,7 @@ _SUBTOTALS = re.compile(f"({SUBTOTAL_LABELS})")
 # A cell holding only a figure (points or a score): what re-anchoring looks for.
 _FIGURE = re.compile(r"^\s*\d+(?:\.\d+)?\s*分?\s*$")
 _SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_BARE_NUMERAL = re.compile(r"[一二三四五六七八九十]{1,3}")
 _FOOTER = re.compile(f"^({FOOTER_START})")
 _WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 
@@ -154,6 +155,7 @@ class _TreeState:
     open_nodes: list[Draft | None] = field(default_factory=list)
     last_leaf: Draft | None = None
     section: Draft | None = None  # a spanning section row ("一、通用考核项目 40") the rows nest under
+    section_numbering: int | None = None  # the numbering rank of the section row's 序号 cell
     # The points column is merged over each group of items like the group's cell: it holds the
     # group's points, and the items state their own inline (安全生产信用评分: 基本条件 20 | …（2分）).
     group_points: bool = False
@@ -371,11 +373,17 @@ def table_indicators(table: Table, previous: TableResult | None = None) -> Table
             section.page = _row_page(table, row_number)
             result.roots.append(section)
             state.section = section
+            state.section_numbering = _index_form(_numbering_cell(cells, header))
             state.open_nodes = [None] * state.depth
             state.last_leaf = None
             continue
         if _is_empty_slot(row, row.at(hierarchy[-1])):
             continue
+        if state.section is not None and _numbers_next_section(cells, header, state.section_numbering):
+            # "二" in a 序号 cell of its own after section "一"'s rows: the section has ended,
+            # though this row titles none (its group and items start on it).
+            state.section, state.section_numbering = None, None
+            state.open_nodes = [None] * state.depth
         node = _row_node(state, row, hierarchy)
         if node is None:
             # Nothing new named: the row continues the item above (a wrapped or split row).
@@ -458,6 +466,20 @@ def _numbering_cell(row: tuple[Cell, ...], header: HeaderMap) -> str:
     return row[column].text
 
 
+def _numbers_next_section(cells: tuple[Cell, ...], header: HeaderMap, section_numbering: int | None) -> bool:
+    """A row numbered, in a 序号 cell of its own, in the form its open section was numbered in."""
+    index = header.first(Role.INDEX)
+    if section_numbering is None or index is None or index >= len(cells) or cells[index].spanned:
+        return False
+    return _index_form(cells[index].text) == section_numbering
+
+
+def _index_form(text: str) -> int | None:
+    """A 序号 cell's numbering form: its rank, or -1 for a bare Chinese numeral ("一", "二")."""
+    rank = numbering_rank(text)
+    return -1 if rank is None and _BARE_NUMERAL.fullmatch(text.strip()) else rank
+
+
 def _section_rank(rows: tuple[tuple[Cell, ...], ...], header: HeaderMap) -> int | None:
     """The numbering rank that marks section rows, when the table numbers on two levels.
 
@@ -486,7 +508,10 @@ def _section_row(row: _PlacedRow, hierarchy: list[int], section_rank: int | None
     rank = numbering_rank(_numbering_cell(row.cells, row.header))
     by_numbering = section_rank is not None and rank is not None and rank <= section_rank
     if not by_numbering:
-        if not _SECTION_NUMBER.match(filled[0]):
+        index = row.header.first(Role.INDEX)
+        # A section numeral in a 序号 cell of its own needs no "、" ("一" | 必备条件 | … ).
+        bare = index is not None and row.at(index) == filled[0] and _BARE_NUMERAL.fullmatch(filled[0])
+        if not _SECTION_NUMBER.match(filled[0]) and not bare:
             return None
         if len(hierarchy) > 1 and row.at(hierarchy[-1]):
             return None  # the row names its own item: "一、领导重视(20分)" beside "1、…" is a merged level
@@ -497,6 +522,8 @@ def _section_row(row: _PlacedRow, hierarchy: list[int], section_rank: int | None
     title_cells = [row.header.first(Role.INDEX), *hierarchy]
     words = [row.at(c) for c in title_cells if c is not None and row.at(c)] or filled
     words = [w for w in dict.fromkeys(words) if not _FIGURE.match(w)] or words
+    if len(words) > 1 and _BARE_NUMERAL.fullmatch(words[0]):
+        words = words[1:]  # the 序号 cell numbers the section as it numbers items: not its name
     title = words[0] if not _SECTION_NUMBER.fullmatch(words[0]) or len(words) == 1 else words[0] + words[1]
     name, points = split_name_points(title)
     if points is None:
