@@ -8,6 +8,8 @@
   closed by a line of pipes, one for each place the row's merged cells covered ("||" after a row
   whose first two places are merged down from above). A lone "|" is also an empty cell; the
   table's width, which each closed row adds up to, tells the two apart.
+* **Separated streams**: a cell's lines, then a lone "|" — each cell closed by one, so that
+  "|" lines in a row are empty cells; no row ends, the header says which cells make a row.
 * **Cell streams**: one cell per line and no row ends at all — cells ending in " |" (a lone "|"
   is an empty cell), or cells separated by blank lines (a line holding a single space is an
   empty cell). Which cells make a row only the header can say, so a stream is handed on as a
@@ -180,6 +182,26 @@ def _closed_width(cells: list[tuple[str | None, int]]) -> int | None:
             since += 1
     width = min(widths, default=0)
     return width if width > 1 else None
+
+
+def separated_stream(lines: list[str]) -> Region | None:
+    """Cells of one or more lines, each closed by a lone "|", no "| " or " |" on any line."""
+    seps = [i for i, line in enumerate(lines) if _LONE.match(line)]
+    if len(seps) < _MIN_LINES or any(_LEAD.match(line) or _TRAIL.search(line) for line in lines):
+        return None
+    start = seps[0]
+    while start > 0 and lines[start - 1].strip():
+        start -= 1  # the first cell's lines before the first separator
+    end = seps[-1] + 1
+    stream: list[list[str]] = []
+    pending: list[str] = []
+    for line in lines[start:end]:
+        if _LONE.match(line):
+            stream.append(["\n".join(pending)])
+            pending = []
+        elif line.strip():
+            pending.append(line.strip())
+    return Region(start, end, stream, stream=True)
 
 
 def blank_separated_stream(lines: list[str]) -> Region | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parsers.text import parse_text_string
-from parsers.text_layouts import closed_pipe_rows
+from parsers.text_layouts import closed_pipe_rows, separated_stream
 from pipeline.build import build
 from pipeline.build.stream import expand_streams
 from pipeline.extract import extract_file
@@ -94,6 +94,23 @@ def test_closed_pipe_rows_leave_covered_places_to_the_rows_above() -> None:
 def test_a_lone_pipe_in_a_stream_without_closers_stays_an_empty_cell() -> None:
     # One line of pipes is no row structure: the stream reading (qingshen) keeps it.
     assert closed_pipe_rows(["a |", "|", "b |", "c |", "||", "d |", "e |", "f |"]) is None
+
+
+def test_separated_stream_of_cells_each_closed_by_a_lone_pipe() -> None:
+    # sanbao-sikou-fanghu-jiancha.txt: each cell's lines closed by a lone "|", a rule cell of
+    # several lines, empty score cells as "|" lines of their own, no row ends.
+    cells = ["序号", "检查项目", "扣分标准", "应得分数", "实得分数",
+             "1", "安全帽", "有一人不戴安全帽,扣5分\n不按规定佩戴的有一人,扣1分", "20", "",
+             "2", "安全网", "未用密目安全网封闭的,扣25分", "25", ""]
+    text = "\n".join(f"{cell}\n|" if cell else "|" for cell in cells)
+    (table,) = _tables(text)
+    result = build(ParsedDocument(source="s.txt", format="text", blocks=(table,)), sha256="0")
+    assert [(i.name, i.points) for i in result.indicators] == [("安全帽", 20.0), ("安全网", 25.0)]
+    assert [(c.kind, c.points) for c in result.clauses] == [("deduct", 5.0), ("deduct", 1.0), ("deduct", 25.0)]
+
+
+def test_a_few_lone_pipes_in_prose_are_no_stream() -> None:
+    assert separated_stream(["甲", "|", "乙", "|", "丙"]) is None
 
 
 def test_blank_separated_stream_with_space_only_empty_cells() -> None:
