@@ -56,15 +56,28 @@ def pipe_rows(lines: list[str]) -> Region | None:
     """The "| cell" layout, rows ended by a lone "|"."""
     leads = [i for i, line in enumerate(lines) if _LEAD.match(line)]
     ends = [i for i, line in enumerate(lines) if _LONE.match(line)]
-    if len(leads) < _MIN_LINES or len(ends) < 2 or len(leads) < len(ends):
+    if len(leads) < _MIN_LINES or len(ends) < 2:
         return None
+    # More lone "|" than "| " lines: empty cells are written as lone "|" too, and only the one
+    # before a row's first cell (a line of its own text) ends the row.
+    empties = len(leads) < len(ends)
+    if empties and (
+        not any(_row_ends_at(lines, i) for i in ends[:-1])
+        or sum(1 for line in lines if _TRAIL.search(line) or _CLOSER.match(line)) * 2 >= len(leads)
+    ):
+        return None  # cells ending in " |" are another layout's (closed rows, trailing streams)
     start = leads[0] - 1 if leads[0] > 0 and lines[leads[0] - 1].strip() else leads[0]
     end = ends[-1] + 1
     rows: list[list[str]] = []
     row: list[str] | None = None
     pending: list[str] = []  # lines of the next row's first cell, or of the open cell
-    for line in lines[start:end]:
-        if _LONE.match(line):
+    for number, line in enumerate(lines[start:end], start=start):
+        if _LONE.match(line) and empties and not _row_ends_at(lines, number):
+            if row is None:
+                row = []
+            row.append(_join_cell(pending))
+            pending = [""]  # the empty cell this "|" opens
+        elif _LONE.match(line):
             if row is not None:
                 row.append(_join_cell(pending))
                 rows.append(row)
@@ -79,6 +92,13 @@ def pipe_rows(lines: list[str]) -> Region | None:
         else:
             pending.append(line)
     return Region(start, end, rows)
+
+
+def _row_ends_at(lines: list[str], index: int) -> bool:
+    """Whether the lone "|" at ``index`` ends its row: the next line that says anything is a
+    cell's own text (the next row's first cell), or there is none."""
+    following = next((line for line in lines[index + 1 :] if line.strip()), None)
+    return following is None or not (_LONE.match(following) or _LEAD.match(following))
 
 
 def markdown_rows(lines: list[str]) -> Region | None:

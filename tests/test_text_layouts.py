@@ -113,6 +113,22 @@ def test_a_few_lone_pipes_in_prose_are_no_stream() -> None:
     assert separated_stream(["甲", "|", "乙", "|", "丙"]) is None
 
 
+def test_pipe_rows_with_empty_cells_written_as_lone_pipes() -> None:
+    # zaocan-shifandian-pingfen.txt: "| cell" per line, an empty cell a lone "|" too; only the
+    # lone "|" before a line of a cell's own text (the next row's first cell) ends the row.
+    lines = ["检查项目", "| 具体内容", "| 分值", "| 评分标准", "| 实得分", "| 扣分原因", "|",
+             "基本要求", "| 1.依法办理营业执照", "| 2", "| 无证照不得分。", "|", "|", "|",
+             "2.依法经营。", "| 3", "| 违反的不得分。", "|", "|", "|",
+             "小计", "|", "| 5", "|", "|", "|", "|"]
+    (table,) = _tables("\n".join(lines))
+    assert _grid(table) == [
+        ["检查项目", "具体内容", "分值", "评分标准", "实得分", "扣分原因"],
+        ["基本要求", "1.依法办理营业执照", "2", "无证照不得分。", "", ""],
+        ["~基本要求", "2.依法经营。", "3", "违反的不得分。", "", ""],
+        ["小计", "", "5", "", "", ""],
+    ]
+
+
 def test_blank_separated_stream_with_space_only_empty_cells() -> None:
     # qingshan-jiaoyu-mubiao.txt: one cell per paragraph, " " an empty cell.
     cells = ["绩效项目指标表", " ", "一级指标", "二级指标", "三级指标", "指标值",
