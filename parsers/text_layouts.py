@@ -61,8 +61,9 @@ def pipe_rows(lines: list[str]) -> Region | None:
     # More lone "|" than "| " lines: empty cells are written as lone "|" too, and only the one
     # before a row's first cell (a line of its own text) ends the row.
     empties = len(leads) < len(ends)
+    row_ends = {i for i in ends if _row_ends_at(lines, i)} if empties else set(ends)
     if empties and (
-        not any(_row_ends_at(lines, i) for i in ends[:-1])
+        not row_ends - {ends[-1]}
         or sum(1 for line in lines if _TRAIL.search(line) or _CLOSER.match(line)) * 2 >= len(leads)
     ):
         return None  # cells ending in " |" are another layout's (closed rows, trailing streams)
@@ -72,7 +73,7 @@ def pipe_rows(lines: list[str]) -> Region | None:
     row: list[str] | None = None
     pending: list[str] = []  # lines of the next row's first cell, or of the open cell
     for number, line in enumerate(lines[start:end], start=start):
-        if _LONE.match(line) and empties and not _row_ends_at(lines, number):
+        if _LONE.match(line) and number not in row_ends:
             if row is None:
                 row = []
             row.append(_join_cell(pending))

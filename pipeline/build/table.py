@@ -468,10 +468,9 @@ def _numbering_cell(row: tuple[Cell, ...], header: HeaderMap) -> str:
 
 def _numbers_next_section(cells: tuple[Cell, ...], header: HeaderMap, section_numbering: int | None) -> bool:
     """A row numbered, in a 序号 cell of its own, in the form its open section was numbered in."""
-    index = header.first(Role.INDEX)
-    if section_numbering is None or index is None or index >= len(cells) or cells[index].spanned:
+    if section_numbering is None or header.first(Role.INDEX) is None:
         return False
-    return _index_form(cells[index].text) == section_numbering
+    return _index_form(_numbering_cell(cells, header)) == section_numbering
 
 
 def _index_form(text: str) -> int | None:
