@@ -416,3 +416,21 @@ def test_section_numeral_alone_in_its_index_cell_titles_a_section() -> None:
     assert chapters.name == "（二）章节完整"
     assert [(leaf.name[:2], leaf.points) for leaf in chapters.children] == [
         ("1.", 1.0), ("2.", 2.0), ("3.", 2.0), ("4.", 2.0), ("5.", 2.0)]
+
+
+def test_numbered_rules_under_a_merged_unscored_name_column_are_its_items() -> None:
+    # A 考核表 whose 考核指标 column (named as the item) is merged over rules numbered one per row
+    # and states no points, nor does any points column: the rules are the group's items. Where
+    # the named cells carry points ("安全方针 4", test above) they stay the items.
+    rows = (
+        _row("考核指标", "考核内容", "得分"),
+        _row("工作纪律", "1、迟到一次扣1分。", ""),
+        _row("工作纪律", "2、早退一次扣1分。", "", spanned=(0,)),
+        _row("工作纪律", "3、旷工一次扣3分。", "", spanned=(0,)),
+        _row("工作质量", "1、报表出错每次扣2分。", ""),
+        _row("工作质量", "2、资料缺失每份扣1分。", "", spanned=(0,)),
+    )
+    assert [(root, leaf[:4]) for root, leaf, _ in _leaves(_table(*rows))] == [
+        ("工作纪律", "1、迟到"), ("工作纪律", "2、早退"), ("工作纪律", "3、旷工"),
+        ("工作质量", "1、报表"), ("工作质量", "2、资料"),
+    ]

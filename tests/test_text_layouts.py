@@ -458,3 +458,80 @@ def test_runon_group_column_before_the_numbers() -> None:
         ("消防安全制度情况(4分)", "3"),
     ]
     assert grid[2][2].startswith("建立逐级岗位") and "消防安全制度情况" not in grid[1][2]
+
+
+def test_paragraphs_under_a_header_one_word_per_line_are_a_stream_ended_by_figures() -> None:
+    # zhejiang-wenmingxian-ceping-2013.txt: one cell per line, no mark for an empty or a merged
+    # cell; the 测评项目 cell written one word per line; each row ends in its 分值.
+    lines = [
+        "浙江省文明县测评体系",
+        "测评项目",
+        "测评内容",
+        "测评标准",
+        "评分标准",
+        "测评方式",
+        "分值",
+        "(七)",
+        "创建",
+        "活动",
+        "扎实",
+        "有效",
+        "90分)",
+        "Ⅶ-1组织领导",
+        "Ⅶ-1-1 每年召开专题会议。",
+        "不符合标准的,本项即不得分。",
+        "材料审核",
+        "8",
+        "Ⅶ-1-2 制定长期规划和年度计划。",
+        "不符合标准的,本项即不得分。",
+        "材料审核",
+        "12",
+        "Ⅶ-2基层创建",
+        "Ⅶ-2-1 文明社区比例不低于80%。",
+        "每低1个百分点扣1分。",
+        "材料审核",
+        "8",
+        "注:本表由文明办填报。",
+    ]
+    (table,) = _tables("\n\n".join(lines))
+    assert _grid(table)[1:] == [
+        [
+            "(七)创建活动扎实有效90分)",
+            "Ⅶ-1组织领导",
+            "Ⅶ-1-1 每年召开专题会议。",
+            "不符合标准的,本项即不得分。",
+            "材料审核",
+            "8",
+        ],
+        ["", "", "Ⅶ-1-2 制定长期规划和年度计划。", "不符合标准的,本项即不得分。", "材料审核", "12"],
+        ["", "Ⅶ-2基层创建", "Ⅶ-2-1 文明社区比例不低于80%。", "每低1个百分点扣1分。", "材料审核", "8"],
+    ]
+
+
+def test_figure_ended_rows_leave_a_blank_score_column_blank() -> None:
+    # A form's 得分 column not filled in: the row's one figure is its 分值, not its 得分.
+    lines = [
+        "序号",
+        "考核内容",
+        "评分标准",
+        "分值",
+        "得分",
+        "1",
+        "组织领导",
+        "未建立机构扣2分",
+        "5",
+        "2",
+        "制度建设",
+        "制度不全扣1分",
+        "3",
+    ]
+    (table,) = _tables("\n".join(lines))
+    assert _grid(table)[1:] == [
+        ["1", "组织领导", "未建立机构扣2分", "5", ""],
+        ["2", "制度建设", "制度不全扣1分", "3", ""],
+    ]
+
+
+def test_a_header_of_words_one_per_line_over_prose_is_no_stream() -> None:
+    lines = ["序号", "考核内容", "评分标准", "分值", "本办法由考核办负责解释。", "自印发之日起施行。"]
+    assert _tables("\n".join(lines)) == []

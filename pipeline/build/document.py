@@ -9,7 +9,9 @@ from pipeline.build.inline import inline_indicators
 from pipeline.build.numbered import numbered_items
 from pipeline.build.prose import prose_items
 from pipeline.build.reconcile import describe, reconcile
+from pipeline.build.repeats import merge_repeats
 from pipeline.build.runon import expand_runon
+from pipeline.build.spaced import expand_spaced
 from pipeline.build.stream import expand_streams
 from pipeline.build.table import TableResult, table_indicators
 from pipeline.build.text_rows import unfold_text_tables
@@ -59,7 +61,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         parts.add(listed, continued=False)
         pending_paragraphs.clear()
 
-    blocks = unfold_text_tables(expand_runon(expand_streams(doc.blocks)))
+    blocks = unfold_text_tables(expand_runon(expand_spaced(expand_streams(doc.blocks))))
     for block in blocks:
         if isinstance(block, Paragraph):
             pending_paragraphs.append(block)
@@ -67,7 +69,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
                 lines_before_table.append(block)
             continue
         flush_paragraphs()
-        result = table_indicators(block, previous)
+        result = table_indicators(merge_repeats(block), previous)
         previous = result if result.header is not None else None
         facts.extend(result.facts)
         notes.extend(result.notes)

@@ -268,7 +268,8 @@ def _grouping_gives_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -
     column beside them).
 
     A column named as the item (任务要点名称, 要素) gives way only to rows that state their own
-    points inline ("…并在企业内部认真贯彻。（2分）"): those are the items, the named column their group.
+    points inline ("…并在企业内部认真贯彻。（2分）"): those are the items, the named column their group;
+    or to rules numbered one per row where neither the named cells nor a points column score them.
     """
     hierarchy = header.hierarchy
     if not hierarchy:
@@ -288,7 +289,10 @@ def _grouping_gives_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -
             continue
         numbered_rules = stats.share(stats.numbered) >= 0.6  # "1.…加3分" "2.…扣1分": one rule per row
         if named:
-            if stats.share(stats.marked) >= 0.5:
+            # Rules numbered one per row under a merged name that states no points of its own
+            # (加分项 | 1、…每次加3分 | 2、…) are items of a group; under "安全方针 4" they are its rules.
+            unscored = profiles[item].stated == 0 and not own_points
+            if stats.share(stats.marked) >= 0.5 or (numbered_rules and unscored):
                 return header.with_role(item, Role.SECTION).with_role(column.index, Role.NAME)
             return header
         if stats.share(stats.marked) >= 0.5 or numbered_rules or (stats.share(stats.rules) < 0.5 and own_points) or (

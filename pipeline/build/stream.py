@@ -15,12 +15,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pipeline.build.columns import recognise_header, role_of
+from pipeline.build.stream_figures import figure_ended_rows
 from pipeline.build.stream_levels import FIGURE as _FIGURE
 from pipeline.build.stream_levels import join_fragments, level_rows
-from pipeline.build.vocabulary import FIGURE_ROLES, HIERARCHY_ROLES, TOTAL_LABELS
+from pipeline.build.vocabulary import FIGURE_ROLES, FOOTER_START, HIERARCHY_ROLES, TOTAL_LABELS
 from schema.records import Block, Cell, Paragraph, Table
 
 _TOTAL = re.compile(f"^({TOTAL_LABELS})$")
+_FOOTER = re.compile(f"^(?:{FOOTER_START})")
 _MIN_WIDTH = 3
 # The widest header tried. Indicator tables have a dozen columns at most; a longer run of header
 # words (a list of column names repeated) is tried at every width up to this, not at all of its own.
@@ -136,8 +138,9 @@ def reflow(table: Table) -> tuple[list[Cell], Table, list[Cell]] | None:
     cells = [cell.text for cell in stream]
     # The header under whose words the cells fit (figures under 分值, names under 指标), then
     # the widest whose rows agree on their columns. Rows are read at the header's width, or, where
-    # that reads less of the stream, as long as the levels they name (stream_levels.py).
-    best: tuple[tuple[float, bool, bool, int, int], int, int, list[tuple[int, int, int]]] | None = None
+    # that reads less of the stream, as long as the levels they name (stream_levels.py) or as
+    # long as it takes to reach the figure that ends each row (stream_figures.py).
+    best: tuple[tuple[float, bool, bool, int, int], int, int, list[list[Cell]], int] | None = None
     for start, width in _header_candidates(cells):
         fixed = _rows(cells, start + width, width)
         header = cells[start : start + width]
@@ -145,24 +148,29 @@ def reflow(table: Table) -> tuple[list[Cell], Table, list[Cell]] | None:
         levelled = level_rows(cells, start + width, header)
         if levelled and _level_reading_wins(cells, start, width, len(fixed), levelled):
             placed = levelled
-        rows = [[""] * column + list(cells[position : position + n]) for column, position, n in placed]
+        rows = [[Cell(text="")] * column + list(stream[position : position + n]) for column, position, n in placed]
+        end = placed[-1][1] + placed[-1][2] if placed else start + width
         # Rows placed by their levels leave merged positions and blank slots empty: their filled
         # cells are what must agree.
-        agreement = _agreement(rows) if placed is not levelled else _filled_agreement(rows)
+        filled = placed is levelled
+        figured = figure_ended_rows(stream, start + width, header)
+        if figured is not None:
+            # Rows ended by their figures win where their figures fit better, or as well and further.
+            fits = (_fit(header, _texts(figured[0])), figured[1]), (_fit(header, _texts(rows)), end)
+            if fits[0] > fits[1]:
+                (rows, end), filled = figured, True
+        texts = _texts(rows)
+        agreement = _filled_agreement(texts) if filled else _agreement(texts)
         # A header cell holding figures ("绩效指标(90分)") is a group title above the header.
         titled = sum(bool(re.search(r"\d", text)) for text in header)
         # A header of one row is a weaker reading than one of several that fit as well.
-        score = (_fit(header, rows), len(rows) >= 2, agreement >= _AGREEMENT, -titled, width)
+        score = (_fit(header, texts), len(rows) >= 2, agreement >= _AGREEMENT, -titled, width)
         if rows and (best is None or score > best[0]):
-            best = (score, start, width, placed)
+            best = (score, start, width, rows, end)
     if best is None:
         return None
-    _, start, width, placed = best
-    grid = (
-        tuple(stream[start : start + width]),
-        *((*(Cell(text="") for _ in range(col)), *stream[position : position + n]) for col, position, n in placed),
-    )
-    end = placed[-1][1] + placed[-1][2]
+    _, start, width, rows, end = best
+    grid = (tuple(stream[start : start + width]), *(tuple(row) for row in rows))
     total = totals_row(cells, end, width)
     if total:
         grid += ((*stream[end : end + total], *(Cell(text="") for _ in range(width - total))),)
@@ -172,6 +180,10 @@ def reflow(table: Table) -> tuple[list[Cell], Table, list[Cell]] | None:
         Table(rows=grid, page=table.page),
         [c for c in stream[end:] if c.text.strip()],
     )
+
+
+def _texts(rows: list[list[Cell]]) -> list[list[str]]:
+    return [[cell.text for cell in row] for row in rows]
 
 
 def _level_reading_wins(
@@ -191,9 +203,10 @@ def _paragraph(cell: Cell, page: int | None) -> Paragraph:
 
 
 def expand_streams(blocks: Sequence[Block]) -> tuple[Block, ...]:
-    """Blocks with every cell stream re-flowed: its table, and its other cells as paragraphs."""
+    """Blocks with every cell stream re-flowed: its table, and its other cells as paragraphs. A
+    run of paragraphs that opens with a header written one word per paragraph is a stream too."""
     out: list[Block] = []
-    for block in blocks:
+    for block in _paragraph_streams(blocks):
         if not isinstance(block, Table) or block.layout != "stream":
             out.append(block)
             continue
@@ -206,3 +219,52 @@ def expand_streams(blocks: Sequence[Block]) -> tuple[Block, ...]:
         out.append(grid)
         out.extend(_paragraph(cell, block.page) for cell in after)
     return tuple(out)
+
+
+_MIN_HEADER_PARAGRAPHS = 4
+
+
+def _header_run(blocks: Sequence[Block], index: int) -> int:
+    """How many paragraphs from ``index`` are header words, one per paragraph (0 when they do not
+    make a header: fewer than four, or none of them a hierarchy or a figure column)."""
+    end = index
+    while (
+        end < len(blocks)
+        and isinstance(block := blocks[end], Paragraph)
+        and (role_of(block.text) is not None or (end > index and _LABEL.fullmatch(block.text.strip())))
+    ):
+        end += 1
+    roles = [role_of(block.text) for block in blocks[index:end]]  # type: ignore[union-attr]
+    if end - index < _MIN_HEADER_PARAGRAPHS or sum(r is not None for r in roles) < _MIN_WIDTH:
+        return 0
+    if not any(r in HIERARCHY_ROLES for r in roles) or not any(r in FIGURE_ROLES for r in roles):
+        return 0
+    return end - index
+
+
+def _paragraph_streams(blocks: Sequence[Block]) -> list[Block]:
+    """Blocks with each run of paragraphs under a one-word-per-paragraph header made a stream."""
+    out: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        if not _header_run(blocks, index):
+            out.append(blocks[index])
+            index += 1
+            continue
+        end = index
+        while end < len(blocks) and isinstance(block := blocks[end], Paragraph) and not _FOOTER.match(block.text):
+            end += 1
+        run = blocks[index:end]
+        stream = Table(
+            rows=tuple((Cell(text=b.text, original=b.original),) for b in run),  # type: ignore[union-attr]
+            page=run[0].page,
+            layout="stream",
+        )  # type: ignore[union-attr]
+        found = reflow(stream)
+        if found is None or len(found[1].rows) < 3:  # a header over prose, not over rows
+            out.append(blocks[index])
+            index += 1
+            continue
+        out.append(stream)
+        index = end
+    return out

@@ -21,7 +21,7 @@ from pipeline.build.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_leve
 from pipeline.build.roles import PROFILED_ROWS, decide_roles
 from pipeline.build.table_title import title_section
 from pipeline.build.tree import Draft
-from pipeline.build.vocabulary import FOOTER_START, SUBTOTAL_LABELS, TOTAL_LABELS
+from pipeline.build.vocabulary import FOOTER_START, PLACEHOLDER_CELL, SUBTOTAL_LABELS, TOTAL_LABELS
 from schema.records import Cell, Fact, Table
 
 # The widest table read as an indicator table: far wider than any in the corpora (a budget
@@ -178,9 +178,16 @@ def _framework_parent(state: _TreeState, row: _PlacedRow, columns: list[int]) ->
     to 效益指标.
     """
     levels = {c.level: c.index for c in row.header.columns if c.role is Role.LEVEL}
-    if len(columns) < 2 or columns[0] != levels.get(1) or columns[1] != levels.get(2) or row.at(columns[0]):
+    if len(columns) < 2 or columns[0] != levels.get(1) or columns[1] != levels.get(2):
+        return None
+    first = row.at(columns[0])
+    # A merged level-1 cell whose name was lost in the export, its points left ("(50分)").
+    nameless = bool(first) and not split_name_points(first)[0].strip()
+    if first and not nameless:
         return None
     parent = LEVEL2_PARENT.get(re.sub(r"\s+", "", row.at(columns[1])))
+    if parent is not None and nameless:
+        return parent
     current = state.open_nodes[0]
     if parent is None or current is None or _same_name(current.name, parent):
         return None
@@ -199,7 +206,7 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
     implied_level1 = _framework_parent(state, row, columns)
     for depth, column in enumerate(columns):
         is_item_column = depth == len(columns) - 1
-        text = row.at(column) or (implied_level1 if depth == 0 and implied_level1 else "")
+        text = f"{implied_level1}{row.at(column)}" if depth == 0 and implied_level1 else row.at(column)
         if is_item_column and text and row.spanned_at(column) and not _own_points(row):
             text = ""  # an item merged down over rows of its own details: one item, not several
         current = state.open_nodes[depth]
@@ -292,7 +299,7 @@ def _is_empty_slot(row: _PlacedRow, item_text: str) -> bool:
 
 # What a form puts where no value is: "……", "--", "/", "无"; and its numbered blank slots for
 # more items ("指标2", "指标3：" in the 自评表 template).
-_PLACEHOLDER = re.compile(r"[.…。·\-—－/／\\\s]*|无|指标\s*\d{1,2}\s*[:：]?")
+_PLACEHOLDER = re.compile(PLACEHOLDER_CELL)
 
 
 def _continues(table: Table, previous: TableResult | None) -> bool:

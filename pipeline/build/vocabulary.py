@@ -152,6 +152,19 @@ FOOTER_START = (
     r"联系人|联系电话|制表|主管部门审核意见|签字|日期[:：]"
 )
 
+# --- cells of a table written as spaced text (pipeline/build/spaced.py) --------------------
+
+# A column of units: 计量单位, 度量单位 (real:wuhai-gongxiao-zaisheng-mubiao-2021, real:xiangxi-tejiao-mubiao-2023).
+UNIT_HEADER = r"(计量|度量)?单位"
+# A unit cell: "%", "万元", "人/次", "万元/人", "个" (real:wuhai-gongxiao-zaisheng-mubiao-2021,
+# wangcheng-ziping-2021).
+_UNIT_CHARS = "个人次件元万千百亿台套项天日月年户家所篇份条场期批株亩平方米公里克吨小时分钟座辆间处张本册门类"
+UNIT_WORD = rf"%|％|‰|[{_UNIT_CHARS}]{{1,4}}(?:/[{_UNIT_CHARS}]{{1,3}})?"
+# A cell that says there is nothing: "/", "-", "—", "无", "……", and a form's numbered blank slot
+# "指标2:" or "指标1:/" (real:tianchang-shuili-ziping-2022, real:chizhou-tangxi-ziping-2022,
+# wangcheng-ziping-2021).
+PLACEHOLDER_CELL = r"(?:指标\s*\d{1,2}\s*[:：]?)?[.…。·\-—－–_/／\\\s]*|无"
+
 # --- sections whose items are rules of the whole document -----------------------------------
 
 # 加分项目, 奖励加分: bare marks in such a section are bonuses.

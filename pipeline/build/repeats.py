@@ -1,0 +1,78 @@
+"""Group cells written again on every row: what a merged cell becomes in many exports.
+
+A web page built from a database, a spreadsheet filled down, a DOCX whose merge was undone: each
+writes a group's name ("事实证据与实体处理") in every row the group spans instead of once over them.
+Read as written, the group would be an item of its own on every row. Where a table's leading
+columns — left of the first column whose texts are mostly different from row to row — repeat a
+text on consecutive rows, the repeats are marked as covered by the first, as a merged cell is,
+and the table reader sees the grouping the page showed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.build.columns import numbering_rank
+from schema.records import Cell, Table
+
+_FIGURE = re.compile(r"^[(（]?\s*[+-]?\d+(?:\.\d+)?\s*(?:分|%)?\s*[)）]?$")
+# A column whose texts differ on at least this share of its filled rows holds the items.
+_DISTINCT = 0.7
+_MIN_REPEATS = 2
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _column(rows: tuple[tuple[Cell, ...], ...], index: int) -> list[Cell | None]:
+    return [row[index] if index < len(row) else None for row in rows]
+
+
+def _repeats(cells: list[Cell | None]) -> list[int]:
+    """Rows whose cell repeats the text of the cell right above it (neither merged, nor empty)."""
+    found = []
+    for row in range(1, len(cells)):
+        above, cell = cells[row - 1], cells[row]
+        if above is None or cell is None or cell.spanned or not cell.text.strip():
+            continue
+        if _key(cell.text) == _key(above.text):
+            found.append(row)
+    return found
+
+
+def _figures_or_numbers(cells: list[Cell | None]) -> bool:
+    texts = [c.text.strip() for c in cells if c is not None and c.text.strip() and not c.spanned]
+    if not texts:
+        return True
+    plain = sum(bool(_FIGURE.match(t)) or (numbering_rank(t) is not None and len(t) <= 4) for t in texts)
+    return plain * 2 > len(texts)
+
+
+def _mostly_distinct(cells: list[Cell | None]) -> bool:
+    texts = [_key(c.text) for c in cells if c is not None and c.text.strip() and not c.spanned]
+    return len(texts) >= 2 and len(set(texts)) >= _DISTINCT * len(texts)
+
+
+def merge_repeats(table: Table) -> Table:
+    """The table with each leading column's repeated group texts marked as merged down."""
+    width = max((len(row) for row in table.rows), default=0)
+    marked: dict[int, list[int]] = {}
+    for index in range(width):
+        cells = _column(table.rows, index)
+        if _figures_or_numbers(cells):
+            continue  # a 序号 or a figure column: no group, and the groups may go on after it
+        if _mostly_distinct(cells):
+            break  # the items: groups stand left of them
+        repeats = _repeats(cells)
+        if len(repeats) >= _MIN_REPEATS:
+            marked[index] = repeats
+    if not marked:
+        return table
+    rows = [list(row) for row in table.rows]
+    for index, repeats in marked.items():
+        for row in repeats:
+            cell = rows[row][index]
+            rows[row][index] = Cell(text=cell.text, spanned=True, original=cell.original)
+    return Table(rows=tuple(tuple(row) for row in rows), page=table.page, row_pages=table.row_pages,
+                 layout=table.layout)
