@@ -535,3 +535,30 @@ def test_figure_ended_rows_leave_a_blank_score_column_blank() -> None:
 def test_a_header_of_words_one_per_line_over_prose_is_no_stream() -> None:
     lines = ["序号", "考核内容", "评分标准", "分值", "本办法由考核办负责解释。", "自印发之日起施行。"]
     assert _tables("\n".join(lines)) == []
+
+
+def test_runon_rows_under_levels_cut_the_target_off_the_indicator_name() -> None:
+    # xiangxi-tejiao-mubiao-2023.txt: a 绩效目标表 run together row by row, the header's 评(扣分标准)
+    # naming its column inside the brackets; each row's target follows its 三级指标 name, the
+    # 指标值内容 and the rule after it. A figure after a rule verb ("得10分") is no target.
+    grid = _runon(
+        "一级指标二级指标三级指标指标值指标值内容评(扣分标准) 度量单位指标值类型备注",
+        "满意度指标服务对象满意度指标学生对学校伙食得满意度95%以上学生满意程度95%以上得10分,每降低1%扣1分-定性",
+        "产出指标数量指标补助学生数量168反映补助学生人数发放到位得10分,每减少1%,扣1分-定量",
+        "残疾学生家庭负担率有所减轻对家庭负担减轻情况较大得10分,一般得6分-定性",
+    )
+    assert grid[0][6] == "评(扣分标准)"
+    assert grid[1][:4] == ["满意度指标", "服务对象满意度指标", "学生对学校伙食得满意度", "95%以上"]
+    assert grid[1][5].startswith("学生满意程度") and grid[1][5].endswith("每降低1%扣1分-定性")
+    assert grid[2][:4] == ["产出指标", "数量指标", "补助学生数量", "168"]
+    assert grid[3][2].startswith("残疾学生家庭负担率有所减轻") and grid[3][3] == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("评(扣分标准)", True), ("分值(分)", True), ("得分(%)", True), ("评(备注)", False), ("项(评分标准)", True)],
+)
+def test_a_label_with_its_words_in_brackets_names_a_column(text: str, names: bool) -> None:
+    from pipeline.build.columns import names_a_column
+
+    assert names_a_column(text) is names

@@ -52,6 +52,9 @@ _SIGNED = re.compile(r"^[+-]\d+(?:\.\d+)?分?(?:(?:至|~|-|—)[+-]?\d+(?:\.\d+)
 
 _SPACE_RUN = re.compile(r"\s+")
 _TRAILING_NOTE = re.compile(r"(?<=.)\([^()]*\)$")
+_INNER_WORDS = re.compile(r"\(([^()]+)\)$")
+# Where a short label with its words in brackets may begin ("评(扣分标准)").
+_BRACKETED_START = re.compile(r"(?=[\u4e00-\u9fff]{1,2}\()")
 
 
 def header_key(text: str) -> str:
@@ -87,7 +90,9 @@ def header_word_starts(text: str) -> frozenset[int] | None:
     folded = fold_width(text)
     if len(folded) != len(text):
         return None
-    return frozenset(match.start() for match in _NAME_START.finditer(folded))
+    starts = {match.start() for match in _NAME_START.finditer(folded)}
+    starts.update(match.start() for match in _BRACKETED_START.finditer(folded))
+    return frozenset(starts)
 
 
 def header_word_at(compact: str, position: int, starts: frozenset[int] | None) -> str | None:
@@ -109,7 +114,12 @@ def _longest_header_word(window: str) -> str | None:
 def names_a_column(text: str) -> bool:
     """Whether the whole text is a header by the whole-header vocabulary (not a text containing one)."""
     # Cached: the run-on header search asks about the same short windows of a long text many times.
-    return _ANY_NAME.fullmatch(header_key(text)) is not None
+    key = header_key(text)
+    if _ANY_NAME.fullmatch(key) is not None:
+        return True
+    # The words in a trailing bracket after a one- or two-character label: "评(扣分标准)" (as role_of).
+    inner = _INNER_WORDS.search(_SPACE_RUN.sub("", fold_width(text))) if len(key) <= 2 else None
+    return inner is not None and _ANY_NAME.fullmatch(inner.group(1)) is not None
 
 
 @functools.lru_cache(maxsize=16384)

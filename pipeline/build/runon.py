@@ -155,7 +155,10 @@ def _cells(row_text: str, roles: list[Role | None], spaced: Sequence[str] = ()) 
     chosen = sorted(sorted(values, key=lambda i: _VALUE_PRIORITY[roles[i]])[: len(found)])  # type: ignore[index]
     for column, value in zip(chosen, found, strict=False):
         cells[column] = value
-    hierarchy = [i for i in texts if roles[i] in HIERARCHY_ROLES]
+    # Hierarchy columns come before the figures (as _may_follow reads the header): a 内容 column
+    # after the targets describes them.
+    first_value = min(values, default=len(roles))
+    hierarchy = [i for i in texts if roles[i] in HIERARCHY_ROLES and i < first_value]
     item = hierarchy[-1] if hierarchy else next(iter(texts), None)
     description = next((i for i in texts if roles[i] is Role.DESCRIPTION), None)
     if spaced and item is not None and description is not None:
@@ -174,7 +177,36 @@ def _cells(row_text: str, roles: list[Role | None], spaced: Sequence[str] = ()) 
         cells[column] = name
     if item is not None:
         cells[item] = rest
+        following = item + 1
+        if following < len(roles) and roles[following] is Role.TARGET and not cells[following]:
+            cells[item], cells[following], after = _split_target(rest)
+            description = next((i for i in texts if i > following), None)
+            if after and description is not None and not cells[description]:
+                cells[description] = after
+            elif after:
+                cells[item] = f"{cells[item]}{cells[following]}{after}"
+                cells[following] = ""
     return cells
+
+
+# A target value run on after the indicator's name: "伙食补助发放率90%以上…", "满意度大于90%…";
+# a figure after a rule verb ("得10分") is a rule's, not a target.
+_RUNON_TARGET = re.compile(
+    r"(?<![得扣加减计记奖占\d.])(?:[≥≤><=＞＜＝]|大于|小于|不低于|不少于|不高于|不超过|高于|低于|达到)?"
+    r"\d+(?:\.\d+)?(?:%|‰|[个人次件元万天日月年户家所篇份条场期批株亩]{1,3}(?:/[个人次件元天日月年户]{1,2})?)?"
+    r"(?:以上|以下|以内)?"
+)
+_MIN_NAME = 2
+
+
+def _split_target(text: str) -> tuple[str, str, str]:
+    """(name, target, what follows) of a run-on item text whose target column comes next."""
+    match = _RUNON_TARGET.search(text, _MIN_NAME)
+    if match is None or not re.search(r"[\u4e00-\u9fff]$", text[: match.start()]):
+        return text, "", ""
+    if re.match(r"\s*分", text[match.end() :]):
+        return text, "", ""  # "10分": points, not a target
+    return text[: match.start()], match.group(), text[match.end() :]
 
 
 def _group_rows(number: str, rest: str, roles: list[Role | None]) -> list[tuple[Cell, ...]] | None:
