@@ -54,6 +54,7 @@ class Segment:
     top: float
     ncols: int
     edges: tuple[float, ...] = ()
+    aligned: bool = False  # found by its words' alignment, no ruling lines (parsers/_pdf_text_tables.py)
 
 
 @dataclass
@@ -76,6 +77,7 @@ class _TableBuild:
     ncols: int
     row_pages: list[int] = field(default_factory=list)
     edges: tuple[float, ...] = ()
+    aligned: bool = False
 
 
 
@@ -95,7 +97,8 @@ def assemble(pages: list[PageContent]) -> tuple[Block, ...]:
                 _extend(open_table, item, page.number)
                 last_table = open_table
             else:
-                last_table = _TableBuild(rows=item.rows, page=page.number, ncols=item.ncols, edges=item.edges)
+                last_table = _TableBuild(rows=item.rows, page=page.number, ncols=item.ncols, edges=item.edges,
+                                         aligned=item.aligned)
                 last_table.row_pages = [page.number] * len(item.rows)
                 out.append(last_table)
             open_table = None  # only the page's first table may continue the previous one
@@ -107,7 +110,8 @@ def assemble(pages: list[PageContent]) -> tuple[Block, ...]:
 def _freeze(block: Paragraph | _TableBuild) -> Block:
     if isinstance(block, Paragraph):
         return block
-    return Table(rows=to_rows(block.rows), page=block.page, row_pages=tuple(block.row_pages))
+    return Table(rows=to_rows(block.rows), page=block.page, row_pages=tuple(block.row_pages),
+                 layout="aligned" if block.aligned else "grid")
 
 
 def _is_marginal(line: Line, page: PageContent, prev_margin: set[str]) -> bool:

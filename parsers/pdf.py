@@ -22,6 +22,7 @@ from pdfplumber.utils import chars_to_textmap, extract_text
 
 from parsers._pages import Line, PageContent, Segment, assemble
 from parsers._pdf_damage import CORRUPT, captured_reader_logs, failure_reason, reader_warnings
+from parsers._pdf_text_tables import join_wrapped_lines, text_tables
 from parsers._tables import Slot, SlotRow
 from schema.errors import ParseError
 from schema.records import ParsedDocument
@@ -128,6 +129,10 @@ def _read_page(page: Any) -> tuple[PageContent, bool, bool]:
     try:
         chars = page.chars
         tables = page.find_tables()
+        # No ruled table: a table drawn without lines is found by its words' alignment.
+        aligned = not tables and bool(chars)
+        if aligned:
+            tables = text_tables(page)
         bboxes = [table.bbox for table in tables]
         in_tables: list[dict[str, Any]] = []
         outside: list[dict[str, Any]] = []
@@ -136,6 +141,10 @@ def _read_page(page: Any) -> tuple[PageContent, bool, bool]:
         in_tables.sort(key=_v_mid)
         mids = [_v_mid(char) for char in in_tables]
         items: list[Line | Segment] = [_segment(table, in_tables, mids) for table in tables]
+        if aligned:
+            for segment in items:
+                segment.rows = join_wrapped_lines(segment.rows)  # type: ignore[union-attr]
+                segment.aligned = True  # type: ignore[union-attr]
         items.extend(_text_lines(outside))
         items.sort(key=lambda item: (item.top, isinstance(item, Segment)))
         has_images = bool(page.images)

@@ -53,8 +53,9 @@ class Table:
     page: int | None = None  # page the table starts on
     row_pages: tuple[int | None, ...] = ()  # page of each row, where the format has pages
     # "stream": a web page's cells one per row, row ends lost (the build stage re-flows them by
-    # the header); "grid": rows as the document has them.
-    layout: Literal["grid", "stream"] = "grid"
+    # the header); "grid": rows as the document has them; "aligned": a grid found by its words'
+    # alignment on a page without ruling lines (a table only if the build stage finds a header).
+    layout: Literal["grid", "stream", "aligned"] = "grid"
 
 
 Block = Paragraph | Table

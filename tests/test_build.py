@@ -424,3 +424,32 @@ def test_a_table_with_one_row_of_columns_stays_a_table() -> None:
 
     assert text_lines(_table(("一级指标", "分值"), ("产出指标", "产出指标"))) is None
     assert [p.text for p in text_lines(_table(("说明",), ("",), ("第二行",)))] == ["说明", "第二行"]
+
+
+def _aligned(*rows: tuple[str, ...]) -> Table:
+    return Table(rows=tuple(tuple(Cell(text=t) for t in row) for row in rows), layout="aligned")
+
+
+def test_an_aligned_grid_that_names_no_columns_is_read_as_lines_of_text() -> None:
+    # A PDF page of numbered rules whose words happen to line up (parsers/_pdf_text_tables.py):
+    # without a header it is the text it was, and its numbered items are read as such.
+    lines = _aligned(
+        ("一、组织领导(20分)", "", ""),
+        ("1.", "成立领导小组,明确专人负责。", "(10分)"),
+        ("2.", "制定年度工作方案。", "(10分)"),
+        ("二、制度建设(10分)", "", ""),
+        ("3.", "建立工作制度。", "(10分)"),
+    )
+    doc = ParsedDocument(source="rules.pdf", format="pdf", blocks=(Paragraph(text="考核细则"), lines))
+    extraction = build(doc, "0" * 64)
+    names = [(i.name, i.points) for i in extraction.indicators]
+    assert [names[0], names[3]] == [("一、组织领导", 20.0), ("二、制度建设", 10.0)]
+    assert [points for _, points in names] == [20.0, 10.0, 10.0, 10.0, 10.0]
+
+
+def test_an_aligned_grid_with_a_header_is_a_table() -> None:
+    table = _aligned(
+        ("考核内容", "评分标准", "分值"), ("领导重视", "未成立扣2分", "5"), ("制度建设", "不健全扣1分", "3")
+    )
+    extraction = build(ParsedDocument(source="t.pdf", format="pdf", blocks=(table,)), "0" * 64)
+    assert [(i.name, i.points) for i in extraction.indicators] == [("领导重视", 5.0), ("制度建设", 3.0)]

@@ -394,3 +394,46 @@ def test_image_only_pdf_without_the_ocr_extra(tmp_path: Path, monkeypatch: pytes
     path.write_bytes(_minimal_pdf(b"0 0 0 rg 100 100 200 300 re f"))
     reason = _raises(path).reason
     assert reason == "no text layer: scanned PDF; reading it needs the OCR extra: pip install 'kaohe[ocr]'"
+
+
+REAL_PDFS = Path(__file__).parent / "fixtures" / "real" / "raw"
+
+
+def test_a_table_drawn_without_lines_is_found_by_its_words_alignment() -> None:
+    # ducha-gongzuo-xize printed with its borders removed: pdfplumber's text strategy gives a row
+    # per printed line; the wrapped 考核条目 lines join the cell above ("区政府重点" / "工作").
+    doc = parse_pdf(REAL_PDFS / "ducha-gongzuo-xize-noborder.pdf")
+    (table,) = [b for b in doc.blocks if isinstance(b, Table)][:1]
+    assert table.layout == "aligned"
+    rows = [[re.sub(r"\s+", "", c.text) for c in row] for row in table.rows]
+    assert rows[0][0] == "考覈條目"
+    first = next(row for row in rows if "1" in row)
+    assert first[0] == "區政府重點工作" and first[-1] == "未報扣10分"
+    assert any(row[0] == "市、區兩級政府列督事項" for row in rows)
+
+
+def _slots(*texts: str) -> list[Slot]:
+    return [Slot(t) for t in texts]
+
+
+def test_wrapped_lines_of_an_aligned_grid_join_the_text_above_them() -> None:
+    from parsers._pdf_text_tables import join_wrapped_lines
+
+    rows = [
+        _slots("考核项目", "序号", "考核内容", "分值"),
+        _slots("", "", "", ""),
+        _slots("组织领导", "1", "成立领导小组,", "5"),
+        _slots("", "", "明确专人负责。", ""),  # the item's text wrapped
+        _slots("", "2", "制定工作方案。", "3"),
+        _slots("一、加分项目", "", "", ""),  # a numbered title is a row of its own
+        _slots("产出指标(50分)", "", "", ""),
+        _slots("效益指标(30分)", "", "", ""),  # after a name closed by its points: a new row
+    ]
+    assert [[s.text for s in row] for row in join_wrapped_lines(rows)] == [
+        ["考核项目", "序号", "考核内容", "分值"],
+        ["组织领导", "1", "成立领导小组,\n明确专人负责。", "5"],
+        ["", "2", "制定工作方案。", "3"],
+        ["一、加分项目", "", "", ""],
+        ["产出指标(50分)", "", "", ""],
+        ["效益指标(30分)", "", "", ""],
+    ]

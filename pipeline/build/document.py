@@ -16,7 +16,7 @@ from pipeline.build.stream import expand_streams
 from pipeline.build.table import TableResult, table_indicators
 from pipeline.build.text_rows import unfold_text_tables
 from pipeline.build.tree import Draft, freeze
-from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument
+from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument, Table
 
 
 def _fact(facts: list[Fact], name: str) -> float | None:
@@ -68,6 +68,12 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
             if not seen_indicator_table:
                 lines_before_table.append(block)
             continue
+        if block.layout == "aligned" and _no_table(block, previous):
+            # Words that line up without ruling lines and name no columns: lines of text after all.
+            pending_paragraphs.extend(_lines_of(block))
+            if not seen_indicator_table:
+                lines_before_table.extend(_lines_of(block))
+            continue
         flush_paragraphs()
         result = table_indicators(merge_repeats(block), previous)
         previous = result if result.header is not None else None
@@ -75,6 +81,8 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         notes.extend(result.notes)
         if not seen_indicator_table:
             preamble_rows.extend(result.preamble)
+            if block.layout == "aligned":  # a title that lines up with the table is in its grid
+                lines_before_table.extend(_lines_of(Table(rows=tuple(result.preamble), page=block.page)))
         if result.header is not None:
             seen_indicator_table = True
         parts.add(result.roots, continued=result.continued)
@@ -142,6 +150,17 @@ class _Parts:
         for root in new_roots:
             root.part = self.count
         self.roots.extend(new_roots)
+
+
+def _no_table(table: Table, previous: TableResult | None) -> bool:
+    probe = table_indicators(merge_repeats(table), previous)
+    return probe.header is None and not probe.continued
+
+
+def _lines_of(table: Table) -> list[Paragraph]:
+    """The rows of a text-aligned grid as the lines of text they were printed as."""
+    lines = (" ".join(c.text.strip() for c in row if c.text.strip() and not c.spanned) for row in table.rows)
+    return [Paragraph(text=line, page=table.page) for line in lines if line]
 
 
 def _numbered_roots(paragraphs: list[Paragraph]) -> list[Draft]:
