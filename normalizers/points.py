@@ -59,3 +59,18 @@ def split_name_points(s: str) -> tuple[str, float | None]:
 def inline_points(s: str) -> list[float]:
     """Every parenthesised "(N分)" mark in a text, in order; bare "扣1分"/"加5分" are ignored."""
     return [_mark_value(m.group("num")) for m in _MARK.finditer(s)]
+
+
+# A line's points set apart at its end: "…相关工作制度上墙; 5分", "…查看会议记录。 10分" — after a
+# space or a sentence end, not after a rule's verb ("扣 5分", "每次加 2分").
+_TRAILING = re.compile(r"(?:(?<=[\s;；。,，:：])|^)(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?)\s*分\s*[。;；.]?\s*$")
+_RULE_VERBS = "扣加减得计记奖罚各占为"
+
+
+def trailing_points(s: str) -> float | None:
+    """The points written bare at the end of an item's text, set apart from its words."""
+    m = _TRAILING.search(s)
+    before = s[: m.start()].rstrip() if m is not None else ""
+    if m is None or not before or before[-1] in _RULE_VERBS:
+        return None
+    return _mark_value(m.group("num"))

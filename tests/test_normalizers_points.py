@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.points import inline_points, parse_points, split_name_points
+from normalizers.points import inline_points, parse_points, split_name_points, trailing_points
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,26 @@ def test_split_name_points(raw: str, expected: tuple[str, float | None]) -> None
 )
 def test_inline_points(raw: str, expected: list[float]) -> None:
     assert inline_points(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # dachuan-chenjia-shipin-kaohe (a 乡 食品安全考核办法 published as web text): "…; 5分"
+        ("村(居、社区)重视食品安全工作,相关工作制度上墙; 5分", 5.0),
+        ("配合相关部门开展食品安全执法检查活动; 10分", 10.0),
+        # a points column run into its line (ningjin, xuexiao-anquan web text): after a sentence end
+        ("查看会议记录。10分", 10.0),
+        ("建立工作台账 2.5分。", 2.5),
+        ("按时报送 １０分", 10.0),
+        # a rule's amount is no item's points, written apart or not
+        ("每少一次扣 5分", None),
+        ("未按时报送的扣2分", None),
+        ("获市级表彰加 3分", None),
+        ("分别计 2分", None),
+        ("5分", None),  # a bare figure is a points cell, not an item's trailing points
+        ("", None),
+    ],
+)
+def test_trailing_points(raw: str, expected: float | None) -> None:
+    assert trailing_points(raw) == expected

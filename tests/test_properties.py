@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from normalizers.numbers import first_number, parse_chinese_numeral, parse_number
-from normalizers.points import inline_points, parse_points, split_name_points
+from normalizers.points import inline_points, parse_points, split_name_points, trailing_points
 from normalizers.rules import amount_rules, find_rules, item_points, stated_points
 from normalizers.targets import parse_target, single_threshold
 from normalizers.thresholds import point_range, tier_threshold, veto_effect
@@ -67,6 +67,7 @@ def test_find_rules_returns_rules(text: str, section: str, points: float | None)
 def test_number_and_points_parsers_return_numbers_or_none(text: str) -> None:
     for value in (stated_points(text), item_points(text), parse_points(text), parse_number(text)):
         assert value is None or isinstance(value, float)
+    assert trailing_points(text) is None or trailing_points(text) >= 0
     name, points = split_name_points(text)
     assert isinstance(name, str) and (points is None or points >= 0)
     assert all(r.kind in ("deduct", "bonus", "veto", "tier") for r in amount_rules(text))

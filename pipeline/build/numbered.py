@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from normalizers.numbers import parse_chinese_numeral
+from normalizers.points import trailing_points
 from normalizers.rules import item_points
 from pipeline.build.tree import Draft
 from schema.records import Paragraph
@@ -274,7 +275,8 @@ def _item_texts(stream: _Stream, items: list[_Item], headings: list[int]) -> Non
             end = item.body_start + (sentence.end() if sentence else len(tail.split("\n", 1)[0]))
         item.text = _clean_item(stream.text[item.body_start: end])
         item.original = _clean_item(stream.original_text[item.body_start: end])
-        item.points = item_points(item.text)
+        # Its marks (N分), else the points set apart at its end ('…上墙; 5分').
+        item.points = item_points(item.text) or trailing_points(item.text)
 
 
 def _clean_item(body: str) -> str:
