@@ -45,3 +45,25 @@ def test_repeats_right_of_the_items_and_repeated_figures_stay_as_written() -> No
         ("机构人员落实", "任1项不落实不得分", "实地考察", "2"),
     )
     assert merge_repeats(table) == table
+
+
+def test_tables_under_the_same_header_row_are_one_table() -> None:
+    # xinxi-gongcheng-xueyuan-jiaoshi-lianghua-kaohe.html: each section its own <table>, the header
+    # repeated; read alone, each section's 一, 二 … would be a column of one number.
+    from pipeline.build.repeats import join_repeated_headers
+    from schema.records import Paragraph
+
+    header = ("考核项", "分值", "扣分标准")
+    first = _table(header, ("一", "履行岗位职责", "30分"))
+    second = _table(header, ("二", "考勤情况", "20分"))
+    other = _table(("序号", "项目", "金额"), ("1", "经费", "3"))
+    blocks = (Paragraph(text="考核表"), first, second, other)
+    joined = join_repeated_headers(blocks)
+    assert len(joined) == 3
+    assert [[c.text for c in row] for row in joined[1].rows] == [
+        list(header), ["一", "履行岗位职责", "30分"], ["二", "考勤情况", "20分"]
+    ]
+    assert joined[2] is other
+    # Text between them keeps them apart: two tables of the same form, each with its own title.
+    apart = (first, Paragraph(text="表二"), second)
+    assert join_repeated_headers(apart) == apart

@@ -434,3 +434,18 @@ def test_numbered_rules_under_a_merged_unscored_name_column_are_its_items() -> N
         ("工作纪律", "1、迟到"), ("工作纪律", "2、早退"), ("工作纪律", "3、旷工"),
         ("工作质量", "1、报表"), ("工作质量", "2、资料"),
     ]
+
+
+def test_rules_numbered_in_a_column_of_their_own_under_a_merged_group_are_its_items() -> None:
+    # xinxi-gongcheng-xueyuan-jiaoshi-lianghua-kaohe: 考核项 merged over rules numbered 1, 2, 3 in a
+    # column of their own under 等级说明; the rules are the items, not the group's description.
+    rows = (
+        _row("考核项", "基础分值", "等级说明", "等级说明", "得分", spanned=(3,)),
+        _row("履行岗位职责", "30分", "1", "未按时完成一次扣5分。", ""),
+        _row("履行岗位职责", "30分", "2", "不服从领导指令一次扣10分。", "", spanned=(0, 1)),
+        _row("考勤情况", "20分", "3", "未完成请假手续一次扣2分。", ""),
+        _row("考勤情况", "20分", "4", "无故迟到早退一次扣5分。", "", spanned=(0, 1)),
+    )
+    assert [(root, leaf[:4]) for root, leaf, _ in _leaves(_table(*rows))] == [
+        ("履行岗位职责", "未按时完"), ("履行岗位职责", "不服从领"), ("考勤情况", "未完成请"), ("考勤情况", "无故迟到"),
+    ]

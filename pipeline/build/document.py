@@ -9,7 +9,7 @@ from pipeline.build.inline import inline_indicators
 from pipeline.build.numbered import numbered_items
 from pipeline.build.prose import prose_items
 from pipeline.build.reconcile import describe, reconcile
-from pipeline.build.repeats import merge_repeats
+from pipeline.build.repeats import join_repeated_headers, merge_repeats
 from pipeline.build.runon import expand_runon
 from pipeline.build.spaced import expand_spaced
 from pipeline.build.stream import expand_streams
@@ -61,7 +61,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         parts.add(listed, continued=False)
         pending_paragraphs.clear()
 
-    blocks = unfold_text_tables(expand_runon(expand_spaced(expand_streams(doc.blocks))))
+    blocks = join_repeated_headers(unfold_text_tables(expand_runon(expand_spaced(expand_streams(doc.blocks)))))
     for block in blocks:
         if isinstance(block, Paragraph):
             pending_paragraphs.append(block)

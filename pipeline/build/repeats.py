@@ -11,9 +11,10 @@ and the table reader sees the grouping the page showed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipeline.build.columns import numbering_rank
-from schema.records import Cell, Table
+from schema.records import Block, Cell, Table
 
 _FIGURE = re.compile(r"^[(（]?\s*[+-]?\d+(?:\.\d+)?\s*(?:分|%)?\s*[)）]?$")
 # A column whose texts differ on at least this share of its filled rows holds the items.
@@ -76,3 +77,27 @@ def merge_repeats(table: Table) -> Table:
             rows[row][index] = Cell(text=cell.text, spanned=True, original=cell.original)
     return Table(rows=tuple(tuple(row) for row in rows), page=table.page, row_pages=table.row_pages,
                  layout=table.layout)
+
+
+def _texts(row: tuple[Cell, ...]) -> tuple[str, ...]:
+    return tuple(_key(cell.text) for cell in row)
+
+
+def join_repeated_headers(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """Tables that follow one another under the same header row are one table: a page that sets
+    each section of a table apart as a table of its own, its header repeated (and a table broken
+    over pages, its header printed again). The header is kept once."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (
+            isinstance(block, Table) and isinstance(previous, Table) and block.rows and previous.rows
+            and block.layout == previous.layout == "grid"
+            and len(block.rows[0]) == len(previous.rows[0]) and any(c.text.strip() for c in block.rows[0])
+            and _texts(block.rows[0]) == _texts(previous.rows[0])
+        ):
+            pages = previous.row_pages + block.row_pages[1:] if previous.row_pages and block.row_pages else ()
+            out[-1] = Table(rows=previous.rows + block.rows[1:], page=previous.page, row_pages=pages)
+            continue
+        out.append(block)
+    return tuple(out)

@@ -288,6 +288,12 @@ def _grouping_gives_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -
         if stats.grouping or (stats.filled + stats.merged) * 5 < stats.rows * 4:
             continue
         numbered_rules = stats.share(stats.numbered) >= 0.6  # "1.…加3分" "2.…扣1分": one rule per row
+        # …or numbered in a column of their own, right of the group: 1 | 接受工作任务…一次扣5分
+        numbered_rules = numbered_rules or any(
+            c.role is Role.INDEX and c.index > item and profiles[c.index].numbering
+            and profiles[c.index].filled * 5 >= stats.filled * 4
+            for c in header.columns
+        )
         if named:
             # Rules numbered one per row under a merged name that states no points of its own
             # (加分项 | 1、…每次加3分 | 2、…) are items of a group; under "安全方针 4" they are its rules.
