@@ -449,3 +449,27 @@ def test_rules_numbered_in_a_column_of_their_own_under_a_merged_group_are_its_it
     assert [(root, leaf[:4]) for root, leaf, _ in _leaves(_table(*rows))] == [
         ("履行岗位职责", "未按时完"), ("履行岗位职责", "不服从领"), ("考勤情况", "未完成请"), ("考勤情况", "无故迟到"),
     ]
+
+
+def test_an_item_merged_over_rows_of_its_own_numbered_scored_criteria_groups_them() -> None:
+    # caigou-pingbiao (a 评标 scoring standard): 技术评价 merged over five rows, each with its own
+    # 分值 and a numbered 评分标准; like the 要素 rows of anjian-qiye (numbered requirements with
+    # their own marks) the rows are the items. Unnumbered rows of one name stay one item's rows.
+    from pipeline.build.regroup import regroup_numbered_repeats
+
+    rows = (
+        _row("序号", "项目", "评议内容", "分值", "评分标准"),
+        _row("1", "资信(10分)", "市场准入规则", "2", "提供有效的市场准入证得2分"),
+        _row("2", "资信(10分)", "公司综合实力评价", "3", "评价其应标产品的科研和制造的规模和实力", spanned=(1,)),
+        _row("3", "资信(10分)", "质量体系认证", "1", "生产厂家通过ISO9000质量体系认证,可得1分", spanned=(1,)),
+        _row("4", "技术(50分)", "技术评价", "40", "1.完全满足主要技术要求得基本分40分"),
+        _row("5", "技术(50分)", "技术评价", "3", "2.产品外观设计美观,合理加1分", spanned=(1, 2)),
+        _row("6", "技术(50分)", "技术评价", "2", "3.产品有第三方检验报告加2分", spanned=(1, 2)),
+    )
+    roots = regroup_numbered_repeats(table_indicators(_table(*rows)).roots)
+    technical = roots[1]
+    assert [c.name for c in technical.children] == ["技术评价"]
+    assert [(leaf.name[:6], leaf.points) for leaf in technical.children[0].children] == [
+        ("1.完全满足", 40.0), ("2.产品外观", 3.0), ("3.产品有第", 2.0)
+    ]
+    assert [leaf.name for leaf in roots[0].leaves()] == ["市场准入规则", "公司综合实力评价", "质量体系认证"]

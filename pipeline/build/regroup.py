@@ -1,0 +1,70 @@
+"""Items merged over rows of their own numbered criteria: the item is a group of them.
+
+"技术评价" merged down over five rows, each with its own 分值 (40, 3, 2, 2, 3) and its own
+numbered 评分标准 ("1.完全满足主要技术要求…", "2.产品外观设计美观…") is no item scored five times:
+its rows are the items and it groups them. The table reader makes one leaf per row, each named
+by the merged cell; here a run of such sibling leaves — one name, each with its own points and
+a criterion numbered in sequence — becomes a group whose items are named by their criteria.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.build.tree import Draft
+
+_NUMBER = re.compile(r"\s*[(（]?\s*(\d{1,3})\s*(?:[.．、)）](?!\d)|\s)")
+_MIN_RUN = 2
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _number(text: str | None) -> int | None:
+    match = _NUMBER.match(text or "")
+    return int(match.group(1)) if match else None
+
+
+def _numbered_run(children: list[Draft], start: int) -> int:
+    """How many children from ``start`` are leaves of one name, each scored, their criteria numbered
+    one after the other (0 when fewer than two)."""
+    first = children[start]
+    if first.children or first.points is None or _number(first.description) is None:
+        return 0
+    end = start + 1
+    while end < len(children):
+        child = children[end]
+        if child.children or child.points is None or _key(child.name) != _key(first.name):
+            break
+        if _number(child.description) != _number(children[end - 1].description) + 1:  # type: ignore[operator]
+            break
+        end += 1
+    return end - start if end - start >= _MIN_RUN else 0
+
+
+def regroup_numbered_repeats(roots: list[Draft]) -> list[Draft]:
+    """The trees with each run of repeated, numbered, scored leaves made a group of its criteria."""
+    for node in [n for root in roots for n in root.walk()]:
+        node.children = _regrouped(node.children)
+    return _regrouped(roots)
+
+
+def _regrouped(children: list[Draft]) -> list[Draft]:
+    out: list[Draft] = []
+    index = 0
+    while index < len(children):
+        run = _numbered_run(children, index)
+        if not run:
+            out.append(children[index])
+            index += 1
+            continue
+        members = children[index : index + run]
+        group = Draft(name=members[0].name, name_original=members[0].name_original, page=members[0].page,
+                      part=members[0].part)
+        group.children = [replace(m, name=m.description or m.name, name_original=None, description=None, children=[])
+                          for m in members]
+        out.append(group)
+        index += run
+    return out
