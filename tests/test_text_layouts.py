@@ -562,3 +562,29 @@ def test_a_label_with_its_words_in_brackets_names_a_column(text: str, names: boo
     from pipeline.build.columns import names_a_column
 
     assert names_a_column(text) is names
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        # duan-jiguan-jixiao-pingfen.txt: 德/能/勤/绩/廉, each with its points, no 序号
+        ("德20 分办事拖拉扣2 分;服务态度差每次扣3 分。获市级先进加5 分。能20 分不熟悉业务扣2 分。",
+         [("德", 20.0), ("能", 20.0)]),
+        # the general case: a short name and "N分" after a sentence end, rule amounts left alone
+        ("工作纪律10分迟到一次扣1分;早退一次扣1分。工作质量15分报表出错每次扣2分。",
+         [("工作纪律", 10.0), ("工作质量", 15.0)]),
+        ("迟到一次扣1分;早退一次扣1分。", None),  # no row opens at the start
+    ],
+)
+def test_runon_rows_opened_by_a_name_and_its_points(text: str, rows: list[tuple[str, float]] | None) -> None:
+    from pipeline.build.runon_rows import named_rows
+
+    found = named_rows(text)
+    assert (None if found is None else [(name, points) for name, points, _ in found]) == rows
+
+
+def test_runon_table_without_numbers_whose_rows_open_with_name_and_points() -> None:
+    grid = _runon("附件1 考核 内容扣分因素加分因素德20 分办事拖拉扣2 分;获市级先进个人加5 分。能20 分不熟悉业务扣2 分。")
+    assert grid[0] == ["考核内容", "扣分因素", "加分因素"]
+    assert [row[0] for row in grid[1:]] == ["德(20分)", "能(20分)"]
+    assert grid[1][1].startswith("办事拖拉") and grid[1][1].endswith("加5 分。")

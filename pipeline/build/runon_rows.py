@@ -160,3 +160,25 @@ def leading_groups(lead: str, texts: list[str]) -> tuple[list[tuple[str, bool]],
             cleaned.append(text)
             fresh = False
     return groups, cleaned
+
+
+# A row opened by its name and its points, the table having no 序号: "德20 分办事拖拉…", after the
+# header or a sentence end; not a rule's amount ("扣2 分", "加5 分") nor a figure inside words.
+_NAMED_ROW = re.compile(
+    r"(?:^|(?<=[。;；.!！?？]))\s*(?P<name>[\u4e00-\u9fff]{1,8}?)\s*(?P<points>\d+(?:\.\d+)?)\s*分(?=\s*[\u4e00-\u9fff(（“])"
+)
+_RULE_VERB_END = re.compile(r"[扣加减得计记奖罚各占为共满]$|[扣加减奖罚]分$")
+_MIN_NAMED_ROWS = 2
+
+
+def named_rows(text: str) -> list[tuple[str, float, str]] | None:
+    """(name, points, the rest) of each row opened by its name and points; None unless at least
+    two rows open so, the first of them at the start of ``text``."""
+    starts = [m for m in _NAMED_ROW.finditer(text) if not _RULE_VERB_END.search(m.group("name"))]
+    if len(starts) < _MIN_NAMED_ROWS or text[: starts[0].start()].strip():
+        return None
+    rows = []
+    for match, following in zip(starts, [*starts[1:], None], strict=True):
+        end = following.start() if following is not None else len(text)
+        rows.append((match.group("name"), float(match.group("points")), text[match.end() : end].strip()))
+    return rows

@@ -84,10 +84,10 @@ HEADER_NAMES: tuple[HeaderWords, ...] = (
                 r"考核(标准|细则|要求|办法|方法)|计分(方法|办法|标准)|工作(要求|目标)|具体(内容|要求)|目标任务|绩效目标|"
                 r"绩效标准|评分细项(及标准)?|评分细则及标准|考评(标准|细则)|扣分(标准|办法|细则|说明)|"
                 r"(量化)?评分标准|评价(标准|要点)|评估(标准|细则|方法)|检查(标准|方法|要求)|评定标准|"
-                r"加分标准|奖扣分标准|(加减|加扣|奖扣|奖惩)分?(条件|标准|办法)",
+                r"加分标准|奖扣分标准|(加减|加扣|奖扣|奖惩)分?(条件|标准|办法)|(扣分|加分|减分|扣减)(因素|情形|事由|条件)",
                 ("zaozhuang-fulian-2022", "nanchang-kaohe-2023", "real:ducha-gongzuo-xize",
                  "real:zhonglou-xinxi-pingfen", "real:yunnan-laoganbu-lianghua",
-                 "real:weisheng-xieguan-kaoping-2013")),
+                 "real:weisheng-xieguan-kaoping-2013", "real:duan-jiguan-jixiao-pingfen")),
 )
 
 # Headers no pattern above names exactly, read by the words they contain (first match wins);
