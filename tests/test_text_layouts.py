@@ -584,7 +584,7 @@ def test_runon_rows_opened_by_a_name_and_its_points(text: str, rows: list[tuple[
 
 
 def test_runon_table_without_numbers_whose_rows_open_with_name_and_points() -> None:
-    grid = _runon("附件1 考核 内容扣分因素加分因素德20 分办事拖拉扣2 分;获市级先进个人加5 分。能20 分不熟悉业务扣2 分。")
+    grid = _runon("附件1 考核 内容扣分因素加分因素德20 分办事拖拉扣2 分;获市级先进加5 分。能20 分不熟悉业务扣2 分。")
     assert grid[0] == ["考核内容", "扣分因素", "加分因素"]
     assert [row[0] for row in grid[1:]] == ["德(20分)", "能(20分)"]
     assert grid[1][1].startswith("办事拖拉") and grid[1][1].endswith("加5 分。")
