@@ -175,10 +175,28 @@ def single_threshold(s: str) -> Target | None:
     A cell with several thresholds ("床位数≥200张，年收治≥3400人次") or none states no single target.
     """
     t = prepare_for_parsing(s.strip())
+    full_marks = _full_marks_threshold(t)
+    if full_marks is not None:
+        return Target(full_marks.op, full_marks.value, full_marks.unit, s.strip())
     if not t or len(t) > 80:
         return None
-    comparators = len(_PREFIX_RE.findall(t)) + len(_SUFFIX_RE.findall(t))
+    # A comparator before a quantity and one after it state one threshold: "达到15万元以上".
+    comparators = len(_PREFIX_RE.findall(t)) + len(_SUFFIX_RE.findall(t)) - len(_BOTH_SIDES.findall(t))
     if comparators != 1:
         return None
     target = parse_target(s)
     return target if target is not None and target.op != "=" else None
+
+
+_BOTH_SIDES = re.compile(rf"(?:{_PREFIX_RE.pattern})\s*\d+(?:\.\d+)?\s*[^\d\s,，。;；]{{0,3}}?{_SUFFIX_RE.pattern}")
+# The threshold that earns full marks: "…之比，80%以上得满分，每少5%减1分" — whatever else the
+# criteria go on to say, the full mark's condition is the target.
+_FULL_MARKS = re.compile(r"(?:^|(?<=[,，。;；:：]))(?P<clause>[^,，。;；:：]{1,40}?)(?:的|者)?(?:得|为|计|给|记)满分")
+
+
+def _full_marks_threshold(t: str) -> Target | None:
+    for match in _FULL_MARKS.finditer(t):
+        target = parse_target(match.group("clause"))
+        if target is not None and target.op != "=":
+            return target
+    return None

@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.targets import parse_target
+from normalizers.targets import parse_target, single_threshold
 from schema.records import Target, TargetOp
 
 
@@ -89,3 +89,30 @@ def test_parse_target_keeps_stripped_input_as_text() -> None:
     target = parse_target("  ≥90%\n")
     assert target is not None
     assert target.text == "≥90%"
+
+
+@pytest.mark.parametrize(
+    ("raw", "op", "value", "unit"),
+    [
+        # the threshold of the full mark, whatever the criteria say after it (boruocun-xin-bayou,
+        # a 村 考核表; wangcheng-ziping's "95%以上得满分" in its 评分标准)
+        ("参加测评的党员满意度票数与总票数之比，80%以上得满分，每少5%减1分，低于50%不得分", ">=", 80.0, "%"),
+        ("特色产业带动低收入农户数与总数之比，50%以上得满分，每减少5%减1分", ">=", 50.0, "%"),
+        ("投诉率在1%以内的得满分;每超过1个百分点扣1分", "<=", 1.0, "%"),
+        # one threshold written on both sides of its quantity
+        ("集体经营性收入要达到15万元以上。各年度考核时每少1万元扣2分", ">=", 15.0, "万元"),
+        ("辖区人口数≥5万人", ">=", 5.0, "万人"),
+    ],
+)
+def test_single_threshold(raw: str, op: TargetOp, value: float, unit: str | None) -> None:
+    target = single_threshold(raw)
+    assert target is not None
+    assert (target.op, target.value, target.unit) == (op, value, unit)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["按时完成得满分", "床位数≥200张，年收治≥3400人次", "未建立制度扣2分", ""],
+)
+def test_single_threshold_none(raw: str) -> None:
+    assert single_threshold(raw) is None
