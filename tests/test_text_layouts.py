@@ -577,7 +577,7 @@ def test_a_label_with_its_words_in_brackets_names_a_column(text: str, names: boo
     ],
 )
 def test_runon_rows_opened_by_a_name_and_its_points(text: str, rows: list[tuple[str, float]] | None) -> None:
-    from pipeline.build.runon_rows import named_rows
+    from pipeline.build.runon_unnumbered import named_rows
 
     found = named_rows(text)
     assert (None if found is None else [(name, points) for name, points, _ in found]) == rows
@@ -588,3 +588,39 @@ def test_runon_table_without_numbers_whose_rows_open_with_name_and_points() -> N
     assert grid[0] == ["考核内容", "扣分因素", "加分因素"]
     assert [row[0] for row in grid[1:]] == ["德(20分)", "能(20分)"]
     assert grid[1][1].startswith("办事拖拉") and grid[1][1].endswith("加5 分。")
+
+
+def test_runon_rows_whose_points_stand_between_requirement_and_rule() -> None:
+    # xianyang-hezhang-kaohe-pingfen-hant.txt (考核项目 | 考核要求 | 分值 | 评分细则) and a 信访 考核细则
+    # (考核项目 | 考核内容 | 标准分 | 扣分标准): no 序号, a bare figure after the requirement's end
+    # opens the rule; a title with its points opens a section.
+    grid = _runon(
+        "河长制工作考核评分细则考核项目考核要求分值评分细则基础工作(50分)实施方案按时出台;落实机构人员经费。5每缺一项扣0.5分。"
+        "实现河长全覆盖,更新及时。2未实现河长全覆盖,缺一条扣0.5分;未及时更新,发现一条扣0.5分。"
+        "河长公示牌设立规范。3公示牌设立不规范,每个扣0.5分。"
+    )
+    assert grid[0] == ["考核项目", "考核要求", "分值", "评分细则"]
+    assert [row[0] for row in grid[1:]] == ["基础工作(50分)", "", ""]
+    assert [row[2] for row in grid[1:]] == ["5", "2", "3"]
+    assert grid[2][1] == "实现河长全覆盖,更新及时。"
+    assert grid[2][3] == "未实现河长全覆盖,缺一条扣0.5分;未及时更新,发现一条扣0.5分。"
+
+
+def test_pointed_rows_split_at_the_next_item_number() -> None:
+    from pipeline.build.runon_unnumbered import pointed_rows
+
+    rows = pointed_rows("领导重视(20分)1.成立领导小组。8分未成立的扣2分。2.每年召开4次会议。4分每少1次扣1分。"
+                        "3.落实岗位津贴。3分未落实的不计分。")
+    assert rows is not None
+    assert [(section, requirement[:2], points) for section, requirement, points, _ in rows] == [
+        ("领导重视(20分)", "1.", "8"), ("", "2.", "4"), ("", "3.", "3")
+    ]
+
+
+def test_runon_row_number_glued_to_the_points_of_the_row_before() -> None:
+    # jiangsu-wenming-shifan-gongdi-biaozhun.txt: "…不低于1.8m。52物料堆放…" is 5 points, then row 2.
+    from pipeline.build.runon_rows import numbered_rows
+
+    rows = numbered_rows("1围档设置工地四周设置围墙,高度不低于1.8m。52物料堆放料具按图放置。53车辆冲洗设置冲洗池。5")
+    assert [number for number, _ in rows] == ["1", "2", "3"]
+    assert rows[0][1].endswith("1.8m。5")

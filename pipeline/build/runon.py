@@ -22,9 +22,9 @@ from pipeline.build.runon_rows import (
     first_row_start,
     group_items,
     leading_groups,
-    named_rows,
     numbered_rows,
 )
+from pipeline.build.runon_unnumbered import unnumbered_table
 from pipeline.build.vocabulary import HIERARCHY_ROLES, TOTAL_LABELS, Role
 from schema.records import Block, Cell, Paragraph, Table
 
@@ -283,7 +283,7 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
         grid = (tuple(Cell(text=w) for w in words), *(tuple(Cell(text=c) for c in row) for row in grid_rows))
         return before, Table(rows=grid), data[used:]
     if roles[0] is not Role.INDEX:
-        return _named_table(before, words, roles, data)
+        return unnumbered_table(before, words, roles, data)
     rows = numbered_rows(data)
     if len(rows) < 2:
         return None
@@ -327,21 +327,6 @@ def _runon_table(text: str) -> tuple[str, Table, str] | None:
         grid.append((Cell(text=number), *(Cell(text=c) for c in cells)))
     after = data[last_end:] if last_end < len(data) else ""
     return before, Table(rows=tuple(grid)), after
-
-
-def _named_table(before: str, words: list[str], roles: list[Role | None], data: str) -> tuple[str, Table, str] | None:
-    """A run-on table without 序号 whose rows open with their names and points ("德20 分…能20 分…"):
-    the name and its points in the first column, the rest of the row in the first rule column."""
-    rows = named_rows(data) if roles[0] in HIERARCHY_ROLES else None
-    described = next((i for i, r in enumerate(roles) if r is Role.DESCRIPTION), None)
-    if rows is None or described is None:
-        return None
-    grid = [tuple(Cell(text=w) for w in words)]
-    for name, points, rest in rows:
-        cells = [""] * len(words)
-        cells[0], cells[described] = f"{name}({points:g}分)", rest
-        grid.append(tuple(Cell(text=c) for c in cells))
-    return before, Table(rows=tuple(grid)), ""
 
 
 def _header_only(text: str) -> list[str] | None:

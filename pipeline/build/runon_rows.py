@@ -22,6 +22,11 @@ _ROW_NUMBER = r"(?:(?<=^)|(?<=[。;；.!！?？\s\u4e00-\u9fff)）]))\s*{}(?![\d
 # (a points mark: "…(6分)4消防安全宣传落实"), not inside words ("不少于4个课时").
 _PLAIN = re.compile(r"[。;；.!！?？)）\s]")
 _MAX_ROW = 2000  # characters: a row number further on is not this table's
+# A row number right after the points that end the row before, after its sentence end.
+_GLUED_ROW_NUMBER = (
+    r"(?:(?<=[。;；!！?？][0-9])|(?<=[。;；!！?？][0-9][0-9])|(?<=[。;；!！?？][0-9][.．][0-9]))"
+    r"{}(?![\d.．%分])(?=\s*[\u4e00-\u9fff(（“])"
+)
 
 
 # A line of a page's text broken where the page ended: the site numbers its pages at the start of
@@ -52,7 +57,10 @@ def _row_start(text: str, number: int, position: int) -> re.Match[str] | None:
     after it when the first stands inside words and comes before the next row's number."""
     pattern = re.compile(_ROW_NUMBER.format(number))
     first = pattern.search(text, position)
-    if first is None or _plainly_placed(text, first.start()):
+    if first is None:
+        # The row before ends in its points, glued to this row's number: "…不低于1.8m。52物料堆放".
+        return re.compile(_GLUED_ROW_NUMBER.format(number)).search(text, position)
+    if _plainly_placed(text, first.start()):
         return first
     window = first.start() + _MAX_ROW
     following = re.compile(_ROW_NUMBER.format(number + 1)).search(text, first.end())
@@ -161,24 +169,3 @@ def leading_groups(lead: str, texts: list[str]) -> tuple[list[tuple[str, bool]],
             fresh = False
     return groups, cleaned
 
-
-# A row opened by its name and its points, the table having no 序号: "德20 分办事拖拉…", after the
-# header or a sentence end; not a rule's amount ("扣2 分", "加5 分") nor a figure inside words.
-_NAMED_ROW = re.compile(
-    r"(?:^|(?<=[。;；.!！?？]))\s*(?P<name>[\u4e00-\u9fff]{1,8}?)\s*(?P<points>\d+(?:\.\d+)?)\s*分(?=\s*[\u4e00-\u9fff(（“])"
-)
-_RULE_VERB_END = re.compile(r"[扣加减得计记奖罚各占为共满]$|[扣加减奖罚]分$")
-_MIN_NAMED_ROWS = 2
-
-
-def named_rows(text: str) -> list[tuple[str, float, str]] | None:
-    """(name, points, the rest) of each row opened by its name and points; None unless at least
-    two rows open so, the first of them at the start of ``text``."""
-    starts = [m for m in _NAMED_ROW.finditer(text) if not _RULE_VERB_END.search(m.group("name"))]
-    if len(starts) < _MIN_NAMED_ROWS or text[: starts[0].start()].strip():
-        return None
-    rows = []
-    for match, following in zip(starts, [*starts[1:], None], strict=True):
-        end = following.start() if following is not None else len(text)
-        rows.append((match.group("name"), float(match.group("points")), text[match.end() : end].strip()))
-    return rows
