@@ -624,3 +624,16 @@ def test_runon_row_number_glued_to_the_points_of_the_row_before() -> None:
     rows = numbered_rows("1围档设置工地四周设置围墙,高度不低于1.8m。52物料堆放料具按图放置。53车辆冲洗设置冲洗池。5")
     assert [number for number, _ in rows] == ["1", "2", "3"]
     assert rows[0][1].endswith("1.8m。5")
+
+
+def test_figure_ended_rows_join_a_cell_listing_its_rules_one_per_line() -> None:
+    # A 文明生产检查评分表 copied one cell per line (the JGJ59 form of sanbao-sikou and shigong-jiju):
+    # 扣分标准 lists its rules a line each; 应得分数 is written, 扣减分数 and 实得分数 are left blank.
+    lines = ["序号", "检查项目", "扣分标准", "应得分数", "扣减分数", "实得分数",
+             "1", "厂区", "厂区道路不畅通,夜间照明度不足扣3分", "道路交叉处没有明显警示标志的扣5分", "10",
+             "2", "封闭管理", "生产现场进出口没有大门的扣2分", "门头没有门卫值勤的扣2分", "没有企业标志的扣2分", "5"]
+    (table,) = _tables("\n".join(lines))
+    assert _grid(table)[1:] == [
+        ["1", "厂区", "厂区道路不畅通,夜间照明度不足扣3分\n道路交叉处没有明显警示标志的扣5分", "10", "", ""],
+        ["2", "封闭管理", "生产现场进出口没有大门的扣2分\n门头没有门卫值勤的扣2分\n没有企业标志的扣2分", "5", "", ""],
+    ]
