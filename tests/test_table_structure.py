@@ -473,3 +473,27 @@ def test_an_item_merged_over_rows_of_its_own_numbered_scored_criteria_groups_the
         ("1.完全满足", 40.0), ("2.产品外观", 3.0), ("3.产品有第", 2.0)
     ]
     assert [leaf.name for leaf in roots[0].leaves()] == ["市场准入规则", "公司综合实力评价", "质量体系认证"]
+
+
+def test_rows_sharing_one_merged_points_cell_and_rule_are_one_item_measured_by_them() -> None:
+    # bgp-haishang-xiangmu-kaohe (a 项目考核 form): 动遣指标's 30 points and its rule merged over
+    # the five 明细指标 rows; rows that each state the same points and rule stay items.
+    from pipeline.build.regroup import collapse_shared_cells
+
+    rows = (
+        _row("指标名称", "明细指标", "单位", "分值", "考核标准"),
+        _row("动遣指标", "航行", "天", "30", "超出1天扣5分,扣完为止"),
+        _row("动遣指标", "靠港", "天", "30", "超出1天扣5分,扣完为止", spanned=(0, 3, 4)),
+        _row("动遣指标", "放缆", "天", "30", "超出1天扣5分,扣完为止", spanned=(0, 3, 4)),
+        _row("效率指标", "采集天数", "天", "50", "超过1天扣10分"),
+        _row("效率指标", "作业时效", "天", "20", "超过1天扣5分", spanned=(0,)),
+        _row("日常管理", "会议记录", "次", "5", "缺一次扣1分"),
+        _row("日常管理", "台账资料", "份", "5", "缺一次扣1分", spanned=(0,)),
+    )
+    roots = collapse_shared_cells(table_indicators(_table(*rows)).roots)
+    assert [(r.name, r.points, [c.name for c in r.children]) for r in roots] == [
+        ("动遣指标", 30.0, []),
+        ("效率指标", None, ["采集天数", "作业时效"]),
+        ("日常管理", None, ["会议记录", "台账资料"]),
+    ]
+    assert roots[0].description is not None and roots[0].description.endswith("航行、靠港、放缆")

@@ -68,3 +68,27 @@ def _regrouped(children: list[Draft]) -> list[Draft]:
         out.append(group)
         index += run
     return out
+
+
+def collapse_shared_cells(roots: list[Draft]) -> list[Draft]:
+    """A group whose rows all share one merged points cell and one merged rule — the same points
+    and the same rule on every child — is one item scored once, its rows the details it is
+    measured by (动遣指标 30 over 航行 / 靠港 / 放缆 …, "超出1天扣5分,扣完为止"): the group
+    becomes that item, its rows' names kept in its description."""
+    for node in [n for root in roots for n in root.walk()]:
+        children = node.children
+        if len(children) < _MIN_RUN or any(child.children for child in children):
+            continue
+        first = children[0]
+        if first.points is None or not first.description:
+            continue
+        if any(c.points != first.points or _key(c.description or "") != _key(first.description) for c in children):
+            continue
+        if not all(child.points_merged for child in children[1:]):
+            continue  # rows each stating the same points and rule are items of their own
+        node.points = first.points
+        node.column_points = first.column_points
+        details = "、".join(child.name for child in children)
+        node.description = f"{first.description}\n{details}"
+        node.children = []
+    return roots

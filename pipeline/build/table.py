@@ -562,9 +562,11 @@ def _fill(node: Draft, row: _PlacedRow, keep_points: bool = False, column_points
     if keep_points and node.points is not None:
         pass
     elif row.header.first(Role.POINTS) is not None and column_points:
-        points = _points(row.at(_item_points_column(row.header)))
+        points_column = _item_points_column(row.header)
+        points = _points(row.at(points_column))
         if points is not None:
             node.points, node.column_points = points, True
+            node.points_merged = points_column is not None and row.spanned_at(points_column)
     elif node.points is None:
         # No points column: a rules table states points inline, "(1分)" per requirement.
         node.points = stated_points(f"{node.name} {node.description or ''}")

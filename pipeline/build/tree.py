@@ -26,6 +26,7 @@ class Draft:
     page: int | None = None
     amount: str | None = None  # a signed 加减分 cell: "-20", the rule of the item's condition
     column_points: bool = False  # points read from a points column (not inline marks or words)
+    points_merged: bool = False  # that points cell continues one merged down from the row above
     part: int | None = None  # the table or list it came from (set on roots; see schema.records.Indicator)
     children: list[Draft] = field(default_factory=list)
     id: int | None = None  # assigned by freeze()
