@@ -236,3 +236,59 @@ def test_fuzz_worst_cases_take_linear_time(read: Callable[[str], object], unit: 
 
     small, large = text(400), text(1600)
     assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05
+
+
+@FAST
+@given(
+    st.lists(TEXT, min_size=1, max_size=10),
+    st.sampled_from(["序号 考核内容 评分标准 分值", "一级指标 二级指标 三级指标 指标值 分值"]),
+)
+def test_spaced_rows_and_paragraph_streams_never_raise(lines: list[str], header: str) -> None:
+    from pipeline.build.spaced import expand_spaced
+
+    for paragraphs in ([header, *lines], [*header.split(), *lines]):
+        blocks = tuple(Paragraph(text=line) for line in paragraphs if line.strip())
+        for block in (*expand_spaced(blocks), *expand_streams(blocks)):
+            assert isinstance(block, Paragraph | Table)
+
+
+@FAST
+@given(TEXT)
+def test_unnumbered_runon_rows_never_raise(text: str) -> None:
+    from pipeline.build.runon_unnumbered import named_rows, pointed_rows
+
+    for rows in (named_rows(text), pointed_rows(text)):
+        assert rows is None or len(rows) >= 2
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["产出指标 数量指标 出差人数 正向 = 8 4", "考核项目", "工作纪律10分迟到扣1分。", "建立台账。5未建立扣2分。"],
+)
+def test_new_readers_time_is_linear(paragraph: str) -> None:
+    from pipeline.build.runon_unnumbered import named_rows, pointed_rows
+    from pipeline.build.spaced import expand_spaced
+
+    headers = ["一级指标 二级指标 三级指标 目标值 分值", "序号", "考核项目", "考核内容", "分值"]
+
+    def read(text: str) -> object:
+        blocks = tuple(Paragraph(text=line) for line in [*headers, *text.split("\n")])
+        joined = text.replace("\n", "")
+        return expand_spaced(blocks), expand_streams(blocks), named_rows(joined), pointed_rows(joined)
+
+    small, large = "\n".join([paragraph] * 300), "\n".join([paragraph] * 1200)
+    assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05
+
+
+@pytest.mark.parametrize("word", ["考核内容", "分值", "一级指标 二级指标 分值"])
+def test_a_run_of_header_words_is_read_once(word: str) -> None:
+    """Found by the fuzzer: thousands of paragraphs of header words that make no header were each
+    the start of a run scanned to its end (quadratic)."""
+    def read(text: str) -> object:
+        from pipeline.build.spaced import expand_spaced
+
+        blocks = tuple(Paragraph(text=line) for line in text.split("\\n"))
+        return expand_streams(blocks), expand_spaced(blocks)
+
+    small, large = "\\n".join([word] * 1000), "\\n".join([word] * 4000)
+    assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05

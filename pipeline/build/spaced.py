@@ -255,9 +255,11 @@ class _Rows:
             return False
         if len(tokens) == 1:
             return self._take_line(tokens[0])
+        if len(tokens) > 2 * len(self.columns):
+            return False  # far more cells than the header has columns: not one of its rows
         self.close_cell()
         cells, cost = align([*self.pending, *tokens], self.columns)
-        if cost > _MAX_COST_PER_TOKEN or len(tokens) > 2 * len(self.columns):
+        if cost > _MAX_COST_PER_TOKEN:
             return False
         self.rows.append(cells)
         self.pending = []
@@ -295,7 +297,11 @@ def _table(blocks: Sequence[Block], index: int, out: Sequence[Block]) -> tuple[l
         words, above = _wrapped_header(blocks, index, words)
     reader = _Rows(column_kinds(words))
     end = index + 1
-    while end < len(blocks) and isinstance(blocks[end], Paragraph) and reader.take(blocks[end].text):  # type: ignore[union-attr]
+    # Rows run to the first paragraph that is no row of this header — or is a header itself.
+    while (
+        end < len(blocks) and isinstance(following := blocks[end], Paragraph)
+        and header_tokens(following.text) is None and reader.take(following.text)
+    ):
         end += 1
     figured = sum(any(_kind(c) is _Kind.FIGURE for c in row) for row in reader.rows)
     if figured < _MIN_ROWS:

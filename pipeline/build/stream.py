@@ -222,11 +222,15 @@ def expand_streams(blocks: Sequence[Block]) -> tuple[Block, ...]:
 
 
 _MIN_HEADER_PARAGRAPHS = 4
+# The most paragraphs read as one stream: far more cells than any indicator table has, so that a
+# damaged file of endless header words costs no more than a table does.
+_MAX_STREAM = 20000
 
 
-def _header_run(blocks: Sequence[Block], index: int) -> int:
-    """How many paragraphs from ``index`` are header words, one per paragraph (0 when they do not
-    make a header: fewer than four, or none of them a hierarchy or a figure column)."""
+def _header_run(blocks: Sequence[Block], index: int) -> tuple[bool, int]:
+    """Whether the paragraphs from ``index`` that are header words, one per paragraph, make a
+    header (four or more, three named, a hierarchy and a figure column among them), and where
+    that run of words ends. No run starting inside it makes a header when it does not."""
     end = index
     while (
         end < len(blocks)
@@ -236,10 +240,8 @@ def _header_run(blocks: Sequence[Block], index: int) -> int:
         end += 1
     roles = [role_of(block.text) for block in blocks[index:end]]  # type: ignore[union-attr]
     if end - index < _MIN_HEADER_PARAGRAPHS or sum(r is not None for r in roles) < _MIN_WIDTH:
-        return 0
-    if not any(r in HIERARCHY_ROLES for r in roles) or not any(r in FIGURE_ROLES for r in roles):
-        return 0
-    return end - index
+        return False, end
+    return any(r in HIERARCHY_ROLES for r in roles) and any(r in FIGURE_ROLES for r in roles), end
 
 
 def _paragraph_streams(blocks: Sequence[Block]) -> list[Block]:
@@ -247,23 +249,25 @@ def _paragraph_streams(blocks: Sequence[Block]) -> list[Block]:
     out: list[Block] = []
     index = 0
     while index < len(blocks):
-        if not _header_run(blocks, index):
-            out.append(blocks[index])
-            index += 1
+        header, run_end = _header_run(blocks, index)
+        if not header:
+            # No header here, nor at any start inside the run of header words (each run scanned once).
+            out.extend(blocks[index : max(run_end, index + 1)])
+            index = max(run_end, index + 1)
             continue
-        end = index
-        while end < len(blocks) and isinstance(block := blocks[end], Paragraph) and not _FOOTER.match(block.text):
+        end, limit = index, min(len(blocks), index + _MAX_STREAM)
+        while end < limit and isinstance(block := blocks[end], Paragraph) and not _FOOTER.match(block.text):
             end += 1
-        run = blocks[index:end]
+        paragraphs = blocks[index:end]
         stream = Table(
-            rows=tuple((Cell(text=b.text, original=b.original),) for b in run),  # type: ignore[union-attr]
-            page=run[0].page,
+            rows=tuple((Cell(text=b.text, original=b.original),) for b in paragraphs),  # type: ignore[union-attr]
+            page=paragraphs[0].page,
             layout="stream",
         )  # type: ignore[union-attr]
         found = reflow(stream)
         if found is None or len(found[1].rows) < 3:  # a header over prose, not over rows
-            out.append(blocks[index])
-            index += 1
+            out.extend(blocks[index:run_end])
+            index = run_end
             continue
         out.append(stream)
         index = end
