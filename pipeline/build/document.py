@@ -15,7 +15,7 @@ from pipeline.build.runon import expand_runon
 from pipeline.build.spaced import expand_spaced
 from pipeline.build.stream import expand_streams
 from pipeline.build.table import TableResult, table_indicators
-from pipeline.build.text_rows import unfold_text_tables
+from pipeline.build.text_rows import printed_lines, unfold_text_tables
 from pipeline.build.tree import Draft, freeze
 from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument, Table
 
@@ -71,9 +71,9 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
             continue
         if block.layout == "aligned" and _no_table(block, previous):
             # Words that line up without ruling lines and name no columns: lines of text after all.
-            pending_paragraphs.extend(_lines_of(block))
+            pending_paragraphs.extend(printed_lines(block))
             if not seen_indicator_table:
-                lines_before_table.extend(_lines_of(block))
+                lines_before_table.extend(printed_lines(block))
             continue
         flush_paragraphs()
         result = table_indicators(merge_repeats(block), previous)
@@ -83,7 +83,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         if not seen_indicator_table:
             preamble_rows.extend(result.preamble)
             if block.layout == "aligned":  # a title that lines up with the table is in its grid
-                lines_before_table.extend(_lines_of(Table(rows=tuple(result.preamble), page=block.page)))
+                lines_before_table.extend(printed_lines(Table(rows=tuple(result.preamble), page=block.page)))
         if result.header is not None:
             seen_indicator_table = True
         parts.add(result.roots, continued=result.continued)
@@ -156,12 +156,6 @@ class _Parts:
 def _no_table(table: Table, previous: TableResult | None) -> bool:
     probe = table_indicators(merge_repeats(table), previous)
     return probe.header is None and not probe.continued
-
-
-def _lines_of(table: Table) -> list[Paragraph]:
-    """The rows of a text-aligned grid as the lines of text they were printed as."""
-    lines = (" ".join(c.text.strip() for c in row if c.text.strip() and not c.spanned) for row in table.rows)
-    return [Paragraph(text=line, page=table.page) for line in lines if line]
 
 
 def _numbered_roots(paragraphs: list[Paragraph]) -> list[Draft]:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.build.columns import numbering_rank
+from pipeline.build.columns import profile
 from schema.records import Block, Cell, Table
 
-_FIGURE = re.compile(r"^[(（]?\s*[+-]?\d+(?:\.\d+)?\s*(?:分|%)?\s*[)）]?$")
 # A column whose texts differ on at least this share of its filled rows holds the items.
 _DISTINCT = 0.7
 _MIN_REPEATS = 2
@@ -42,30 +41,17 @@ def _repeats(cells: list[Cell | None]) -> list[int]:
     return found
 
 
-def _figures_or_numbers(cells: list[Cell | None]) -> bool:
-    texts = [c.text.strip() for c in cells if c is not None and c.text.strip() and not c.spanned]
-    if not texts:
-        return True
-    plain = sum(bool(_FIGURE.match(t)) or (numbering_rank(t) is not None and len(t) <= 4) for t in texts)
-    return plain * 2 > len(texts)
-
-
-def _mostly_distinct(cells: list[Cell | None]) -> bool:
-    texts = [_key(c.text) for c in cells if c is not None and c.text.strip() and not c.spanned]
-    return len(texts) >= 2 and len(set(texts)) >= _DISTINCT * len(texts)
-
-
 def merge_repeats(table: Table) -> Table:
     """The table with each leading column's repeated group texts marked as merged down."""
     width = max((len(row) for row in table.rows), default=0)
     marked: dict[int, list[int]] = {}
     for index in range(width):
-        cells = _column(table.rows, index)
-        if _figures_or_numbers(cells):
+        stats = profile(table.rows, index)
+        if not stats.filled or max(stats.figures, stats.enumerators) * 2 > stats.filled:
             continue  # a 序号 or a figure column: no group, and the groups may go on after it
-        if _mostly_distinct(cells):
+        if stats.filled >= 2 and stats.distinct >= _DISTINCT * stats.filled:
             break  # the items: groups stand left of them
-        repeats = _repeats(cells)
+        repeats = _repeats(_column(table.rows, index))
         if len(repeats) >= _MIN_REPEATS:
             marked[index] = repeats
     if not marked:

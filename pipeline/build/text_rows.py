@@ -37,6 +37,18 @@ def text_lines(table: Table) -> list[Paragraph] | None:
     return paragraphs or None
 
 
+def printed_lines(table: Table) -> list[Paragraph]:
+    """Every row of a grid as the line of text it was printed as, its cells' texts in order: a
+    grid found by its words' alignment (a PDF page without ruling lines) that names no columns."""
+    paragraphs: list[Paragraph] = []
+    for index, row in enumerate(table.rows):
+        line = " ".join(c.text.strip() for c in row if c.text.strip() and not c.spanned)
+        if line:
+            page = table.row_pages[index] if index < len(table.row_pages) else table.page
+            paragraphs.append(Paragraph(text=line, page=page))
+    return paragraphs
+
+
 def unfold_text_tables(blocks: Sequence[Block]) -> list[Block]:
     """The blocks, each table of text lines replaced by its paragraphs."""
     out: list[Block] = []
