@@ -53,6 +53,9 @@ _UNITS: tuple[str, ...] = tuple(
             "%", "‰", "百分比", "个百分点", "百分点", "人次", "万元", "亿元", "千元", "小时", "分钟", "课时",
             "人", "篇", "次", "个", "场", "期", "户", "项", "件", "天", "日", "月", "年", "元",
             "支", "所", "家", "条", "份", "本", "班", "门", "名", "分",
+            # quantities of works and goods (绩效目标表 of projects: 岳阳县, 南岳区)
+            "平方米", "平方公里", "立方米", "公里", "千米", "米", "亩", "公顷", "吨", "公斤", "千克", "万人",
+            "座", "台", "套", "辆", "株", "棵", "头", "只", "处", "张", "册", "册次", "批", "块", "栋", "间",
         ],
         key=len,
         reverse=True,
@@ -94,6 +97,10 @@ def _unit_at(t: str, pos: int) -> tuple[str, int] | None:
             nxt = t[end]
             if is_cjk(nxt) and nxt.isalpha() and not _SUFFIX_RE.match(t, end):
                 continue
+        per = _unit_at(t, end + 1) if t.startswith("/", end) and "/" not in t[pos:end] else None
+        if per is not None and "/" not in per[0]:
+            # A rate: "元/亩", "人/年", "万元/公里".
+            return f"{_UNIT_ALIASES.get(unit, unit)}/{per[0]}", per[1]
         return _UNIT_ALIASES.get(unit, unit), end
     return None
 
@@ -200,3 +207,22 @@ def _full_marks_threshold(t: str) -> Target | None:
         if target is not None and target.op != "=":
             return target
     return None
+
+
+_COMPARATOR_CELL = re.compile(r"[≥≤><=＞＜＝≧≦]|>=|<=|＞＝|＜＝|大于等于|小于等于|大于|小于|等于")
+_VALUE_CELL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_UNIT_CELL = re.compile(r"[^\d\s,，。;；]{1,6}")
+
+
+def joined_target(comparator: str, value: str, unit: str) -> str:
+    """A target written over three columns (指标性质 "≥" | 指标值 "95" | 度量单位 "%") as one text:
+    "≥95%". A neighbour that is no comparator, or a value that is more than a figure, is left out."""
+    value = value.strip()
+    if not _VALUE_CELL.fullmatch(value):
+        return value
+    comparator, unit = comparator.strip(), unit.strip()
+    if _COMPARATOR_CELL.fullmatch(comparator):
+        value = f"{comparator}{value}"
+    if _UNIT_CELL.fullmatch(unit):
+        value = f"{value}{unit}"
+    return value

@@ -85,6 +85,12 @@ def _kind(text: str) -> str:
     return "text"
 
 
+def _padding(missing: int) -> int:
+    """Empty places to add to a short row: none where more are missing than any table merges
+    (a line of stray separators made the widest row; see fill_merged_down)."""
+    return missing if missing <= MAX_MERGED_PLACES else 0
+
+
 def fill_merged_down(rows: list[list[str]]) -> list[GridRow]:
     """Rows of a layout that drops cells merged down from above (HTML rowspans written once).
 
@@ -98,6 +104,10 @@ def fill_merged_down(rows: list[list[str]]) -> list[GridRow]:
         return plain(rows)
     widest = max(widths)
     full = [row for row in rows if len(row) == widest]
+    if len(full) == 1 and full[0] is rows[0]:
+        # Only the header is full: rows shorter than it left their last places empty; a header
+        # says nothing of which data cells are merged down.
+        return [[(cell, False) for cell in row] + [("", False)] * _padding(widest - len(row)) for row in rows]
     kinds = [Counter(_kind(row[c]) for row in full).most_common(1)[0][0] for c in range(widest)]
     out: list[GridRow] = []
     for index, row in enumerate(rows):

@@ -23,6 +23,7 @@ from parsers.text_layouts import (
     closed_pipe_rows,
     markdown_rows,
     pipe_rows,
+    separated_rows,
     separated_stream,
     trailing_pipe_stream,
 )
@@ -209,7 +210,8 @@ def _split_regions(lines: list[str]) -> list[tuple[str, list[tuple[str, bool]]]]
 
 # Web-text layouts, tried in order; the first that finds its table reads it.
 _LAYOUTS = (
-    pipe_rows, markdown_rows, closed_pipe_rows, trailing_pipe_stream, separated_stream, blank_separated_stream,
+    pipe_rows, markdown_rows, separated_rows, closed_pipe_rows, trailing_pipe_stream, separated_stream,
+    blank_separated_stream,
 )
 
 

@@ -4,6 +4,10 @@
   ends the row, the row's first cell stands on the lines before its first "| " line — a cell
   merged down over several rows written one character per line ("区\\n政\\n府…").
 * **Markdown rows**: "| a | b | c |" per line, with "|---|---|" rules.
+* **Pipe-separated rows**: "a | b | c" per line, outer pipes optional and no rule, as pages'
+  tables are scraped: empty cells written "||", a row padded to the table's width with pipes
+  after its last cell (so trailing empty cells say nothing), rows whose leading cells were merged
+  down from above written without them (parsers/_text_grid.fill_merged_down places them).
 * **Closed pipe rows**: cells ending in " |", one per line, each row opened by a lone "|" and
   closed by a line of pipes, one for each place the row's merged cells covered ("||" after a row
   whose first two places are merged down from above). A lone "|" is also an empty cell; the
@@ -24,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_LEAD = re.compile(r"^\s*\|\s?(?=\S)")
+_LEAD = re.compile(r"^\s*\|\s?(?=[^\s|])")
 _LONE = re.compile(r"^\s*\|\s*$")
 _TRAIL = re.compile(r"\s\|\s*$")
 _CLOSER = re.compile(r"^\s*\|{2,}\s*$")
@@ -32,6 +36,9 @@ _MARKDOWN = re.compile(r"^\s*\|.*\|.*\|\s*$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 # Enough lines of a layout for it to be the document's table layout, not a stray pipe.
 _MIN_LINES = 6
+# Rows of a table whose lines are rows (a header and two items at least).
+_MIN_ROWS = 3
+_OPEN_ROW = re.compile(r"[^|\s]\s*\|\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +121,54 @@ def markdown_rows(lines: list[str]) -> Region | None:
             continue
         cells = line.strip().strip("|").split("|")
         rows.append([cell.strip() for cell in cells])
+    return Region(start, end, rows)
+
+
+def _separated_cells(line: str) -> list[str] | None:
+    """A line's cells when pipes stand between texts ("a | b", "| a | b |"), else None."""
+    text = line.strip()
+    if _MARKDOWN_RULE.match(text) or not re.search(r"[^|\s]\s*\|+\s*[^|\s]", text):
+        return None
+    cells = _cells_of(text)
+    return cells if sum(1 for cell in cells if cell) >= 2 else None
+
+
+def _cells_of(text: str) -> list[str]:
+    cells = [cell.strip() for cell in (text[1:] if text.startswith("|") else text).split("|")]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def separated_rows(lines: list[str]) -> Region | None:
+    """Rows of cells separated by pipes, one row per line, the first run of enough of them.
+
+    A line ending in a single pipe after its text ("产出指标(50分) |") has not ended its row (a
+    row ends in the run of pipes that pads it): the next line, a row's cells, goes on with it.
+    """
+    start = end = None
+    rows: list[list[str]] = []
+    carried: list[str] = []  # cells of a row whose line did not end it
+    for number, line in enumerate(lines):
+        cells = _separated_cells(line)
+        following = next((other for other in lines[number + 1 :] if other.strip()), "")
+        if _OPEN_ROW.search(line) and _separated_cells(following) is not None and (cells or line.strip() != "|"):
+            carried.extend(_cells_of(line.strip()))
+            start = number if start is None else start
+            continue
+        if cells is None and start is not None and "|" in line and line.strip(" |"):
+            cells = _cells_of(line.strip())  # a row of one cell: the rest of its row was merged
+        if cells is not None:
+            start = number if start is None else start
+            rows.append(carried + cells)
+            carried = []
+            end = number + 1
+        elif line.strip() and start is not None:
+            if len(rows) >= _MIN_ROWS:
+                break
+            start, end, rows, carried = None, None, [], []
+    if start is None or end is None or len(rows) < _MIN_ROWS:
+        return None
     return Region(start, end, rows)
 
 

@@ -7,6 +7,7 @@ from pipeline.build.clauses import ClauseDraft, extract_clauses
 from pipeline.build.fields import base_score, declared_total, document_fields, funds_facts
 from pipeline.build.inline import inline_indicators
 from pipeline.build.numbered import numbered_items
+from pipeline.build.outline import outline_items, quality
 from pipeline.build.prose import prose_items
 from pipeline.build.reconcile import describe, reconcile
 from pipeline.build.regroup import collapse_shared_cells, regroup_numbered_repeats
@@ -58,7 +59,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         if any(len(p.text) > 40 for p in pending_paragraphs):
             previous = None  # running text between two tables: the second one starts afresh
         listed = inline_indicators(pending_paragraphs)
-        listed.extend(_numbered_roots(pending_paragraphs) or prose_items(pending_paragraphs))
+        listed.extend(_listed_roots(pending_paragraphs))
         parts.add(listed, continued=False)
         pending_paragraphs.clear()
 
@@ -156,6 +157,19 @@ class _Parts:
 def _no_table(table: Table, previous: TableResult | None) -> bool:
     probe = table_indicators(merge_repeats(table), previous)
     return probe.header is None and not probe.continued
+
+
+def _listed_roots(paragraphs: list[Paragraph]) -> list[Draft]:
+    """Items listed as text, by the reading under which more of their points add up (then more
+    leaves are scored): numbered sections of numbered items (which also reads a table flattened
+    into interleaved text), a deeper outline, or points stated in prose; ties go in that order."""
+    outline = outline_items(paragraphs)
+    readings = [_numbered_roots(paragraphs), [] if outline is None else outline.roots, prose_items(paragraphs)]
+    best: list[Draft] = []
+    for roots in readings:
+        if roots and (not best or quality(roots) > quality(best)):
+            best = roots
+    return best
 
 
 def _numbered_roots(paragraphs: list[Paragraph]) -> list[Draft]:

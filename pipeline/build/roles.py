@@ -126,11 +126,12 @@ def _words_are_not_figures(header: HeaderMap, profiles: dict[int, ColumnProfile]
 
 
 def _figure_columns(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
-    """Figures under no words, or under item words that do not fit them, are points or scores."""
+    """Figures under no words, or under item or criteria words that do not fit them (赋分标准
+    over "10分", "20分"), are points or scores."""
     for index, column in profiles.items():
         role = header.role_at(index)
         unlabelled = role is None and not _header_text(header, index)
-        if not column.numeric or not (unlabelled or role in HIERARCHY_ROLES):
+        if not column.numeric or not (unlabelled or role in _TEXT_ROLES):
             continue
         if header.first(Role.POINTS) is None:
             header = header.with_role(index, Role.POINTS)

@@ -35,6 +35,7 @@ class _Kind(Enum):
     UNIT = "unit"
     COMPARATOR = "comparator"
     MARK = "mark"  # "(30分)": what a merged level cell keeps of itself when its name was lost
+    QUANTITY = "quantity"  # "≥20平方米", "475元/亩": a value with its unit, what targets hold
     NONE = "none"  # "/", "-", "无": a cell stating that there is nothing
 
 
@@ -49,6 +50,9 @@ class ColumnKind(Enum):
 
 _FIGURE = re.compile(r"^[(（]?[≥≤><=＞＜＝≧≦]*[+＋-]?\d[\d,，]*(?:\.\d+)?\s*(?:%|％|‰|分)?[)）]?(?:以上|以下)?$")
 _COMPARATOR = re.compile(r"^(?:[≥≤><=＞＜＝≧≦]|>=|<=|＞＝|＜＝)$")
+_QUANTITY = re.compile(
+    rf"^(?:[≥≤><=＞＜＝≧≦]|>=|<=|＞＝|＜＝|不[少低高超]于)?\s*\d[\d,，]*(?:\.\d+)?\s*(?:{UNIT_WORD})(?:以上|以下|以内)?$"
+)
 _UNIT = re.compile(UNIT_WORD)
 _NONE = re.compile(PLACEHOLDER_CELL)
 _UNIT_COLUMN = re.compile(UNIT_HEADER)
@@ -104,6 +108,14 @@ _COST: dict[_Kind, dict[ColumnKind, float]] = {
         ColumnKind.INDEX: 6.0,
         ColumnKind.UNIT: 3.0,
     },
+    _Kind.QUANTITY: {
+        ColumnKind.NAMES: 3.0,
+        ColumnKind.WORDS: 1.0,
+        ColumnKind.VALUE: 0.0,
+        ColumnKind.FIGURE: 3.0,
+        ColumnKind.INDEX: 6.0,
+        ColumnKind.UNIT: 3.0,
+    },
     _Kind.NONE: dict.fromkeys(ColumnKind, 0.1),
 }
 _JOIN = 1.5  # a token continuing the cell of the token before it (a cell with a space inside)
@@ -125,6 +137,8 @@ def _kind(token: str) -> _Kind:
         return _Kind.FIGURE
     if _UNIT.fullmatch(token):
         return _Kind.UNIT
+    if _QUANTITY.fullmatch(token):
+        return _Kind.QUANTITY
     return _Kind.WORDS
 
 
@@ -194,6 +208,20 @@ def align(tokens: Sequence[str], columns: Sequence[ColumnKind]) -> tuple[list[st
     return cells, total / n
 
 
+def cell_tokens(text: str) -> list[str]:
+    """The paragraph's space-separated tokens, a bracket's spaced contents kept with it: "数量(
+    ≥**个 )" is one cell's words, not three cells."""
+    tokens: list[str] = []
+    depth = 0
+    for token in text.split():
+        if depth > 0 and tokens:
+            tokens[-1] = f"{tokens[-1]} {token}"
+        else:
+            tokens.append(token)
+        depth = max(0, depth + token.count("(") + token.count("（") - token.count(")") - token.count("）"))
+    return tokens
+
+
 def header_tokens(text: str) -> tuple[str, list[str]] | None:
     """The header a paragraph ends with — (the text before it, the column words) — when its last
     tokens name at least three columns, the first of them the numbering or a hierarchy column;
@@ -250,7 +278,7 @@ class _Rows:
 
     def take(self, text: str) -> bool:
         """Add one paragraph; False when it is no part of the table."""
-        tokens = text.split()
+        tokens = cell_tokens(text)
         if not tokens or _FOOTER.match(text):
             return False
         if len(tokens) == 1:
@@ -303,7 +331,7 @@ def _table(blocks: Sequence[Block], index: int, out: Sequence[Block]) -> tuple[l
         and header_tokens(following.text) is None and reader.take(following.text)
     ):
         end += 1
-    figured = sum(any(_kind(c) is _Kind.FIGURE for c in row) for row in reader.rows)
+    figured = sum(any(_kind(c) in (_Kind.FIGURE, _Kind.QUANTITY) for c in row) for row in reader.rows)
     if figured < _MIN_ROWS:
         return None
     grid = [tuple(Cell(text=w) for w in words), *(tuple(Cell(text=c) for c in row) for row in reader.rows)]

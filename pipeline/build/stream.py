@@ -18,7 +18,7 @@ from pipeline.build.columns import recognise_header, role_of
 from pipeline.build.stream_figures import figure_ended_rows
 from pipeline.build.stream_levels import FIGURE as _FIGURE
 from pipeline.build.stream_levels import join_fragments, level_rows
-from pipeline.build.vocabulary import FIGURE_ROLES, FOOTER_START, HIERARCHY_ROLES, TOTAL_LABELS
+from pipeline.build.vocabulary import FIGURE_ROLES, FOOTER_START, HIERARCHY_ROLES, TOTAL_LABELS, Role
 from schema.records import Block, Cell, Paragraph, Table
 
 _TOTAL = re.compile(f"^({TOTAL_LABELS})$")
@@ -31,6 +31,12 @@ _MAX_WIDTH = 24
 _LABEL = re.compile(r"[\u4e00-\u9fff()（）]{2,8}")
 # Rows agreeing this well on their columns' content make a header's width credible.
 _AGREEMENT = 0.75
+# Empty places closing each row (a lone "|" after a row's last cell, two for a row and its page's border).
+_MAX_ROW_END = 2
+# A header run names a column of figures or of targets (a 绩效目标表 has no points column).
+_VALUE_ROLES = (*FIGURE_ROLES, Role.TARGET)
+# What a target cell starts with or holds: a comparator, or a figure (and its unit).
+_VALUE = re.compile(r"^\s*(?:[≥≤><=＞＜＝]|不[少低高超]于)|\d")
 
 
 def _kind(text: str) -> str:
@@ -38,6 +44,11 @@ def _kind(text: str) -> str:
     if not text:
         return "empty"
     return "figure" if _FIGURE.match(text) else "text"
+
+
+def _valued(text: str) -> bool:
+    """A cell stating a value: a figure, or a comparison or quantity ("≥100公里", "1600元/亩")."""
+    return bool(_VALUE.search(text))
 
 
 def _header_candidates(cells: Sequence[str]) -> list[tuple[int, int]]:
@@ -53,8 +64,14 @@ def _header_candidates(cells: Sequence[str]) -> list[tuple[int, int]]:
             end += 1
         # A run of header words may start with a group title and run on into the first row's
         # level names (产出指标, 数量指标): every start and width in it is a candidate.
+        # Empty cells right after the header words may be a place every row has (a lone "|"
+        # closing each row of a page's table is one more empty cell): they widen the header.
+        padded = end
+        while padded < min(len(cells), end + _MAX_ROW_END) and not cells[padded].strip():
+            padded += 1
         for start in (index, index + 1):
-            for width in range(_MIN_WIDTH, min(end - start, _MAX_WIDTH) + 1):
+            widths = [*range(_MIN_WIDTH, min(end - start, _MAX_WIDTH) + 1), *range(end - start + 1, padded - start + 1)]
+            for width in widths:
                 row = tuple(Cell(text=c) for c in cells[start : start + width])
                 if recognise_header(row) is not None:
                     candidates.append((start, width))
@@ -126,9 +143,12 @@ def _fit(header: Sequence[str], rows: list[list[str]]) -> float:
             if role in FIGURE_ROLES:
                 checks += 1
                 hits += kind != "text"
+            elif role is Role.TARGET:
+                checks += 1
+                hits += kind == "empty" or _valued(cell)
             elif role in HIERARCHY_ROLES:
                 checks += 1
-                hits += kind != "figure"
+                hits += kind != "figure" and not (role is Role.LEVEL and _VALUE.match(cell.strip()))
     return round(hits / checks, 2) if checks else 0.0
 
 
@@ -190,12 +210,13 @@ def _level_reading_wins(
     cells: Sequence[str], start: int, width: int, count: int, placed: list[tuple[int, int, int]]
 ) -> bool:
     """Whether rows placed by their levels read the stream better than rows of the header's
-    width: they reach further and their figures fit their columns at least as well."""
+    width: their cells fit their columns better, or as well and they reach further."""
     header = cells[start : start + width]
     fixed = [list(cells[i : i + width]) for i in range(start + width, start + width * (count + 1), width)]
     levelled = [[""] * column + list(cells[position : position + n]) for column, position, n in placed]
     reach = placed[-1][1] + placed[-1][2]
-    return reach > start + width * (count + 1) and _fit(header, levelled) >= _fit(header, fixed)
+    fits = _fit(header, levelled), _fit(header, fixed)
+    return fits[0] > fits[1] or (reach > start + width * (count + 1) and fits[0] == fits[1])
 
 
 def _paragraph(cell: Cell, page: int | None) -> Paragraph:
@@ -241,7 +262,7 @@ def _header_run(blocks: Sequence[Block], index: int) -> tuple[bool, int]:
     roles = [role_of(block.text) for block in blocks[index:end]]  # type: ignore[union-attr]
     if end - index < _MIN_HEADER_PARAGRAPHS or sum(r is not None for r in roles) < _MIN_WIDTH:
         return False, end
-    return any(r in HIERARCHY_ROLES for r in roles) and any(r in FIGURE_ROLES for r in roles), end
+    return any(r in HIERARCHY_ROLES for r in roles) and any(r in _VALUE_ROLES for r in roles), end
 
 
 def _paragraph_streams(blocks: Sequence[Block]) -> list[Block]:

@@ -15,18 +15,19 @@ from dataclasses import dataclass, field
 
 from normalizers.points import parse_points, split_name_points
 from normalizers.rules import stated_points
-from normalizers.targets import parse_target, single_threshold
-from pipeline.build.columns import HeaderMap, Role, find_header, numbering_rank, profile
+from normalizers.targets import joined_target, parse_target, single_threshold
+from pipeline.build.columns import HeaderMap, Role, find_header, header_key, numbering_rank, profile
 from pipeline.build.framework import LEVEL1_NAMES, LEVEL2_PARENT, framework_level
 from pipeline.build.roles import PROFILED_ROWS, decide_roles
 from pipeline.build.table_title import title_section
 from pipeline.build.tree import Draft
-from pipeline.build.vocabulary import FOOTER_START, PLACEHOLDER_CELL, SUBTOTAL_LABELS, TOTAL_LABELS
+from pipeline.build.vocabulary import FOOTER_START, PLACEHOLDER_CELL, SUBTOTAL_LABELS, TOTAL_LABELS, UNIT_HEADER
 from schema.records import Cell, Fact, Table
 
 # The widest table read as an indicator table: far wider than any in the corpora (a budget
 # table has about fifteen columns).
 MAX_COLUMNS = 64
+_UNIT_COLUMN = re.compile(UNIT_HEADER)
 _TOTALS = re.compile(f"({TOTAL_LABELS})")
 _SUBTOTALS = re.compile(f"({SUBTOTAL_LABELS})")
 # A cell holding only a figure (points or a score): what re-anchoring looks for.
@@ -572,7 +573,14 @@ def _fill(node: Draft, row: _PlacedRow, keep_points: bool = False, column_points
         node.points = stated_points(f"{node.name} {node.description or ''}")
     node.score = parse_points(row.role(Role.SCORE))
     node.amount = row.role(Role.AMOUNT) or None
+    target_column = row.header.first(Role.TARGET)
     target_text = row.role(Role.TARGET)
+    if target_column is not None and target_text:
+        # The comparator and the unit may stand in columns of their own either side of the value.
+        unit_column = target_column + 1 < len(row.header.texts) and _UNIT_COLUMN.fullmatch(
+            header_key(row.header.texts[target_column + 1]))
+        comparator = row.at(target_column - 1) if target_column > 0 else ""
+        target_text = joined_target(comparator, target_text, row.at(target_column + 1) if unit_column else "")
     node.target_text = target_text or None
     node.target = parse_target(target_text) if target_text else None
     if row.header.first(Role.TARGET) is None and descriptions and descriptions[0]:

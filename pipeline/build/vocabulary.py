@@ -76,9 +76,9 @@ HEADER_NAMES: tuple[HeaderWords, ...] = (
                 r"工作事项|考核要素|评估要素|子项目|(考核|评分|检查|考评|评价|评估)项",
                 ("zaozhuang-laoganbu-2022", "real:zhonglou-xinxi-pingfen", "real:shicheng-hezhang-xiangzhen-2018")),
     HeaderWords(Role.CONTENT,
-                r"考核内容|评价内容|工作内容|考核要点|评估内容|检查内容|考评内容|检查考评内容|评审内容|考核指标内容",
+                r"(责任制|工作)?(考核|检查|考评|评价|评估)?内容(及|和|与)(考核|评分|评价|检查)?(标准|要求)|考核内容|评价内容|工作内容|考核要点|评估内容|检查内容|考评内容|检查考评内容|评审内容|考核指标内容",
                 ("nanchang-kaohe-2023", "real:yunnan-laoganbu-lianghua", "real:weisheng-xieguan-kaoping-2013",
-                 "real:shicheng-hezhang-danwei-2018")),
+                 "real:shicheng-hezhang-danwei-2018", "safehoo-zerenzhi-kaohe-zhibiao")),
     HeaderWords(Role.DESCRIPTION,
                 r"完成标准|目标内容|年度目标|(绩效)?指标(描述|内涵|说明|解释)|评分(标准|办法|细则|方法|规则|要点)|"
                 r"考核(标准|细则|要求|办法|方法)|计分(方法|办法|标准)|工作(要求|目标)|具体(内容|要求)|目标任务|绩效目标|"
@@ -138,6 +138,29 @@ NUMBERING_FORMS: tuple[NumberingForm, ...] = (
                   ("real:shicheng-hezhang-danwei-2018",)),
     NumberingForm("arabic_paren", 5, r"[(（]\s*[0-9]{1,3}\s*[)）]", ("real:weisheng-xieguan-kaoping-2013",)),
     NumberingForm("circled", 6, r"[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]", ("real:zhonghua-fuwu-pingfen-hant",)),
+)
+
+# Enumerators of an outline written as text, where they may also stand mid-line (a table run
+# together on one line): each family is one numbering style, told apart by its separator, since a
+# document keeps one style per level ("1." items, "1、" lists inside their rules). ``n`` is the
+# number; "dot" numbers are outline paths (1.1.2). Read by pipeline/build/outline.py.
+@dataclass(frozen=True, slots=True)
+class OutlineEnumerator:
+    family: str
+    pattern: str
+    seen_in: tuple[str, ...]
+
+
+OUTLINE_ENUMERATORS: tuple[OutlineEnumerator, ...] = (
+    OutlineEnumerator("cn", rf"(?P<n>[{_CN}]{{1,3}})\s*、",
+                      ("nanchang-kaohe-2023", "real:xuexiao-anquan-kaohe-zhibiao")),
+    OutlineEnumerator("cn_paren", rf"[(（]\s*(?P<n>[{_CN}]{{1,3}})\s*[)）]", ("nanchang-kaohe-2023",)),
+    OutlineEnumerator("dot", r"(?P<n>[0-9]{1,2}(?:\s?[.．]\s?[0-9]{1,2}){0,3})\s*[.．]?(?![0-9.．%％])",
+                      ("real:dingyuan-shipin-anquan-kaohe-2011", "real:shirong-huanjing-weisheng-jiancha-pingfen")),
+    OutlineEnumerator("dun", r"(?P<n>[0-9]{1,2})\s*、", ("real:zherong-huliyuan-kaohe-pingfen", "nanchang-kaohe-2023")),
+    OutlineEnumerator("paren", r"[(（]\s*(?P<n>[0-9]{1,2})\s*[)）]", ("real:weisheng-xieguan-kaoping-2013",)),
+    OutlineEnumerator("close", r"(?<![(（])(?P<n>[0-9]{1,2})\s*[)）]", ("real:zhonghua-fuwu-pingfen-hant",)),
+    OutlineEnumerator("circled", r"(?P<n>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])", ("real:zhonghua-fuwu-pingfen-hant",)),
 )
 
 # --- rows that are not indicators -----------------------------------------------------------

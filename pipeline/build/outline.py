@@ -1,0 +1,295 @@
+"""Rules documents written as an outline: "一、组织领导（30分）（一）责任落实（20分）1.成立…（10分）未成立扣10分。"
+
+Many 考核细则 are published as numbered text rather than a table, nested three or four deep, in
+any mix of numbering styles (一、 / （一） / 1. / 1.1.1 / （1） / ①); doc-sharing sites run the
+whole text together on one line, so an enumerator may stand mid-line, even glued to the figure
+before it ("…纳入政府目标考核201.1.1…": the row's 分值 20, then item 1.1.1). The outline is read
+back by numbering continuity, which no stray number in a rule keeps up for long:
+
+1. every place an enumerator of a known family could start is a candidate (vocabulary.OUTLINE_ENUMERATORS);
+2. left to right, a candidate is taken when it continues the outline: the next number of a level
+   already open (closing the levels under it), the first number of a new, deeper level, or the
+   number after the last one of a level that was closed (items numbered across sections);
+   a dotted number continues its path (1.1.2 → 1.2 → 2. → 2.1);
+3. each taken enumerator's text, up to the next one, is an item: its name runs to its points
+   mark "（N分）" or its first sentence's end; what follows describes it;
+4. lists that carry no points under an item that does (its rules "1、未成立扣1分 2、…") are its
+   description, not items; a figure glued to the end of a name is its points when its items add
+   up to it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex
+
+from normalizers.numbers import parse_chinese_numeral
+from normalizers.rules import item_points
+from pipeline.build.clauses import section_kind
+from pipeline.build.tree import Draft
+from pipeline.build.vocabulary import OUTLINE_ENUMERATORS
+from schema.records import Paragraph
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_FAMILIES = tuple((e.family, regex.compile(e.pattern)) for e in OUTLINE_ENUMERATORS)
+# A single-number enumerator is not preceded by a figure it would be part of ("12.", "3、" in "2、3分").
+_FIGURE_CHARS = frozenset("0123456789.．")
+# Neither is one followed by a unit: "1.5分", "2、3个" are amounts.
+_UNIT_AFTER = regex.compile(r"\s*(?:分(?![析类级配解工管局])|%|％|‰|万|元|倍|亿|个百分点|小时|平方米|公里)")
+_DOTTED_SINGLE = regex.compile(r"[0-9]{1,2}\s*[.．]")
+_MARK = regex.compile(r"[(（]\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分\s*[)）]")
+# Points written after a short name without brackets: "组织领导5分", "责任落实 20分".
+_BARE_POINTS = regex.compile(r"^(?P<name>[^\d,，。;；:：()（）]{2,24}?)\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分(?![钟之])")
+_GLUED_FIGURE = regex.compile(r"(?<=[\u4e00-\u9fff）)])\s*(?P<num>[0-9]{1,3}(?:\.[0-9]+)?)\s*分?\s*$")
+# A weight stated as a share of the whole: "占百分之二十", "占20%", "占20分" (a 考核 of 100).
+_WEIGHT = regex.compile(
+    r"占\s*(?:百分之(?P<cn>[一二三四五六七八九十百]+)|(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?:%|％|分(?![钟之])))"
+)
+_SENTENCE_END = regex.compile(r"[。；;!！?？]")
+_LEAD_IN = regex.compile(r"如下\s*[:：]?\s*$")
+_NAME_WIDTH = 60
+_MIN_POINTED_LEAVES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Enumerator:
+    start: int
+    end: int
+    family: str
+    value: tuple[int, ...]
+
+
+@dataclass
+class _Node:
+    enumerator: _Enumerator
+    depth: int
+    text: str
+    page: int | None
+    children: list[_Node] = field(default_factory=list)
+    parts: tuple[str, str | None, float | None] = ("", None, None)  # name, description, points
+    pointed: bool = False
+
+    def __post_init__(self) -> None:
+        self.parts = _split(self.text)
+
+
+def _value(family: str, number: str) -> tuple[int, ...] | None:
+    if family == "circled":
+        return (_CIRCLED.index(number) + 1,)
+    if family in ("cn", "cn_paren"):
+        parsed = parse_chinese_numeral(number)
+        return None if parsed is None else (parsed,)
+    parts = tuple(int(p) for p in regex.split(r"\s?[.．]\s?", number))
+    return None if any(p == 0 for p in parts) else parts
+
+
+def _candidates(text: str) -> list[_Enumerator]:
+    found: list[_Enumerator] = []
+    for family, pattern in _FAMILIES:
+        for match in pattern.finditer(text, overlapped=True):
+            value = _value(family, match["n"])
+            if value is None:
+                continue
+            single = len(value) == 1 and family not in ("cn", "cn_paren", "circled", "paren")
+            if single and match.start() > 0 and text[match.start() - 1] in _FIGURE_CHARS:
+                continue
+            if family == "dot" and len(value) == 1 and not _DOTTED_SINGLE.match(text, match.start()):
+                continue  # a lone number is an enumerator only with its dot
+            if (single or family == "dot") and _UNIT_AFTER.match(text, match.end()):
+                continue
+            found.append(_Enumerator(match.start(), match.end(), family, value))
+    found.sort(key=lambda e: (e.start, -(e.end - e.start)))
+    return found
+
+
+def _dot_successor(current: tuple[int, ...], new: tuple[int, ...]) -> bool:
+    """1.1.2 → 1.2, 1.2.3 → 2., 3.1.1 → 3.2.1; or a child path 1.1 → 1.1.1."""
+    if len(new) > len(current) and new[: len(current)] == current and all(p == 1 for p in new[len(current) :]):
+        return True
+    for j in range(min(len(current), len(new))):
+        if new[:j] == current[:j] and new[j] == current[j] + 1 and all(p == 1 for p in new[j + 1 :]):
+            return True
+    return False
+
+
+class _Outline:
+    """The open levels while the enumerators are read left to right."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, tuple[int, ...]]] = []
+        self.last: dict[str, tuple[int, ...]] = {}  # a closed level's last number
+
+    def depth(self, index: int, value: tuple[int, ...]) -> int:
+        before = sum(len(v) if k == "dot" else 1 for k, v in self.stack[:index])
+        return before + len(value)
+
+    def take(self, enumerator: _Enumerator) -> int | None:
+        """The enumerator's depth when it continues the outline (the levels are updated), else None."""
+        family, value = enumerator.family, enumerator.value
+        for index in range(len(self.stack) - 1, -1, -1):
+            key, current = self.stack[index]
+            if key != family:
+                continue
+            fits = _dot_successor(current, value) if family == "dot" else value[0] == current[0] + 1
+            if not fits:
+                return None
+            self._close(index)
+            self.stack.append((family, value))
+            return self.depth(index, value)
+        previous = self.last.get(family)
+        first = all(p == 1 for p in value) or (family == "dot" and len(value) > 1 and previous is None)
+        continues = previous is not None and (
+            _dot_successor(previous, value) if family == "dot" else value[0] == previous[0] + 1
+        )
+        if not (first or continues):
+            return None
+        self.stack.append((family, value))
+        return self.depth(len(self.stack) - 1, value)
+
+    def _close(self, index: int) -> None:
+        for key, value in self.stack[index:]:
+            self.last[key] = value
+        del self.stack[index:]
+
+
+def _nodes(paragraphs: list[Paragraph]) -> list[_Node]:
+    text = "\n".join(p.text for p in paragraphs)
+    starts, offset = [], 0
+    for paragraph in paragraphs:
+        starts.append((offset, paragraph.page))
+        offset += len(paragraph.text) + 1
+    offsets = [offset for offset, _ in starts]
+    outline = _Outline()
+    taken: list[tuple[_Enumerator, int]] = []
+    for candidate in _candidates(text):
+        if taken and candidate.start < taken[-1][0].end:
+            continue
+        depth = outline.take(candidate)
+        if depth is not None:
+            taken.append((candidate, depth))
+    nodes = []
+    for index, (enumerator, depth) in enumerate(taken):
+        end = taken[index + 1][0].start if index + 1 < len(taken) else len(text)
+        page = starts[bisect.bisect_right(offsets, enumerator.start) - 1][1] if starts else None
+        body = text[enumerator.end : end].strip(" \t\n.．、,，")
+        nodes.append(_Node(enumerator, depth, regex.sub(r"\s*\n\s*", "", body), page))
+    return nodes
+
+
+def _tree(nodes: list[_Node]) -> list[_Node]:
+    roots: list[_Node] = []
+    open_nodes: list[_Node] = []
+    for node in nodes:
+        while open_nodes and open_nodes[-1].depth >= node.depth:
+            open_nodes.pop()
+        (open_nodes[-1].children if open_nodes else roots).append(node)
+        open_nodes.append(node)
+    return roots
+
+
+def _weight(text: str) -> tuple[int, float] | None:
+    """Where an item's stated weight starts and its value: "…督导占百分之二十" (20), "…占20%"."""
+    match = _WEIGHT.search(text)
+    if match is None:
+        return None
+    if match["cn"]:
+        value = parse_chinese_numeral(match["cn"])
+        return None if value is None else (match.start(), float(value))
+    return match.start(), float(match["num"])
+
+
+def _split(text: str) -> tuple[str, str | None, float | None]:
+    """(name, description, points) of an item's text."""
+    weight = _weight(text)
+    if weight is not None and weight[0] <= _NAME_WIDTH and not _MARK.search(text, 0, weight[0]):
+        rest = text[weight[0] :]
+        rest = _WEIGHT.sub("", rest, count=1).strip(" ：:,，;；。") or None
+        return text[: weight[0]].strip(" ：:,，"), rest, weight[1]
+    mark = _MARK.search(text)
+    if mark is not None and mark.start() <= _NAME_WIDTH:
+        name = text[: mark.start()].strip(" ：:,，")
+        rest = text[mark.end() :].strip(" ：:,，;；")
+        if name:
+            return name, rest or None, item_points(text)
+    bare = _BARE_POINTS.match(text)
+    if bare is not None:
+        rest = text[bare.end() :].strip(" ：:,，;；。")
+        return bare["name"].strip(), rest or None, float(bare["num"])
+    end = _SENTENCE_END.search(text)
+    if end is not None and end.start() <= _NAME_WIDTH and text[end.end() :].strip():
+        return text[: end.end()].strip(), text[end.end() :].strip() or None, item_points(text)
+    return text, None, item_points(text)
+
+
+def _mark_pointed(roots: list[_Node]) -> None:
+    """Set each node's ``pointed``: it, or an item under it, states points (children first)."""
+    order: list[_Node] = []
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.children)
+    for node in reversed(order):
+        node.pointed = node.parts[2] is not None or any(child.pointed for child in node.children)
+
+
+def _draft(node: _Node) -> Draft:
+    name, description, points = node.parts
+    children = node.children if any(c.pointed for c in node.children) or points is None else []
+    if node.children and not children:
+        # Unscored lists under a scored item are its rules: they describe it.
+        listed = "".join(_enumerator_text(c) for c in node.children)
+        description = f"{description or ''}{listed}".strip() or None
+    draft = Draft(name=name, description=description, points=points, page=node.page)
+    draft.children.extend(_draft(c) for c in children)
+    if draft.points is None and draft.children:
+        stated = [c.points for c in draft.children]
+        glued = _GLUED_FIGURE.search(name)
+        if glued is not None and None not in stated and abs(sum(stated) - float(glued["num"])) < 1e-6:  # type: ignore[arg-type]
+            draft.name, draft.points = name[: glued.start()].strip(), float(glued["num"])
+    return draft
+
+
+def _enumerator_text(node: _Node) -> str:
+    return "".join([node.text, *(_enumerator_text(c) for c in node.children)])
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineResult:
+    roots: list[Draft]
+    pointed_leaves: int
+    consistent: int  # items whose stated points equal their items' sum
+
+
+def quality(roots: list[Draft]) -> tuple[int, int]:
+    """(items whose points equal their items' sum, leaves with points): how well a reading holds."""
+    consistent = pointed = 0
+    for root in roots:
+        if section_kind(root.name) != "scored":
+            continue  # the marks of a 加分/扣分 section are its rules, not what items are worth
+        for node in root.walk():
+            if not node.children:
+                pointed += node.points is not None
+                continue
+            stated = [c.points for c in node.children]
+            if node.points is not None and None not in stated:
+                consistent += abs(sum(stated) - node.points) < 1e-6  # type: ignore[arg-type]
+    return consistent, pointed
+
+
+def outline_items(paragraphs: list[Paragraph]) -> OutlineResult | None:
+    """The outline of numbered items in the paragraphs, or None when they hold no scored outline."""
+    tree = _tree(_nodes(paragraphs))
+    _mark_pointed(tree)
+    # Headings that state nothing scored are left out; a lead-in ("考核内容…如下:") over the
+    # scored outline is no section of it: its items are the top level.
+    tree = [n for n in tree if n.pointed]
+    if len(tree) == 1 and tree[0].parts[2] is None and _LEAD_IN.search(tree[0].text):
+        tree = tree[0].children
+    roots = [_draft(n) for n in tree]
+    consistent, pointed = quality(roots)
+    if pointed < _MIN_POINTED_LEAVES:
+        return None
+    return OutlineResult(roots, pointed, consistent)
