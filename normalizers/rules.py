@@ -112,7 +112,8 @@ _DISCRETIONARY = re.compile(r"(?:酌情|视情况?|适当|相应)(?P<verb>扣|�
 _LABELLED = re.compile(r"(?<![增参附追添叠累递缩削])(?:(?P<verb>加|减|扣|奖)\s*[:]|(?P<item>加分|扣分|减分)项(?![目]))")
 # "得3分" as one of several alternatives: "省级推广1篇,得3分;市级推广1篇,得2分". 得0分 is _NO_SCORE.
 # A rating scale's options name their points after a colon: "很满意：10分；较满意：8分；一般：6分".
-_EARN = re.compile(rf"(?:(?<!不)得|(?<=[\u4e00-\u9fff]):)\s*{_AMOUNT}\s*{_POINTS_WORD}")
+# "计N分" states it too: "有档案、有组织计10分" (its per-unit form "每篇计2分" is a credit).
+_EARN = re.compile(rf"(?:(?<![不每])[得计记]|(?<=[\u4e00-\u9fff]):)\s*{_AMOUNT}\s*{_POINTS_WORD}")
 # The full mark as one of the alternatives: "符合要求,得满分;达到90%,得2分".
 _EARN_FULL = re.compile(r"(?<!不)得满分")
 _VETO = re.compile(

@@ -315,6 +315,11 @@ def _shape(rules: list[Rule]) -> list[Expected]:
          [("bonus", None, None, None), ("deduct", None, None, None)]),
         ("扣:迟到、早退等", "scored", None, [("deduct", None, None, None)]),
         ("加分项。参与助教外其他工作", "scored", None, [("bonus", None, None, None)]),
+        # --- A rating scale: options below the best are tiers (dianzi-zhengwuyun-manyidu, 5 grades) ---
+        ("很满意：10分；较满意：8分；一般：6分；不满意：4分；", "scored", 10,
+         [("tier", 8, None, None), ("tier", 6, None, None), ("tier", 4, None, None)]),
+        ("无中断:5分;偶尔中断但恢复很快:4分;经常中断:2分;", "scored", None,
+         [("tier", 4, None, None), ("tier", 2, None, None)]),
         # 增加 and 参加 before a colon are not labels.
         ("增加:新设岗位2个", "scored", None, []),
     ],
@@ -428,6 +433,11 @@ def test_item_points(text: str, expected: float | None) -> None:
         ("1.推进APP巡河信息平台建设,得2分。2.按制度要求开展巡河,得3分。", 5),
         # Requirements of their own add up (chuangjian-shifancheng).
         ("落实普法责任制,得2分;否则相应扣分。开展宣传周活动,得3分;否则不得分。开展营养教育,得2分;否则相应扣分。", 7),
+        # A rating scale's options, each "label:N分" (dianzi-zhengwuyun-manyidu; a 5-grade scale).
+        ("很满意：10分；较满意：8分；一般：6分；不满意：4分；", 10),
+        ("很好:5分;较好:4分;一般:3分;较差:2分;很差:1分;", 5),
+        # 计N分 states it as 得N分 does (lizhen-jindu-kaoping; nongcun-mubiao's 目标责任书 wording).
+        ("成立禁毒工作领导小组,有档案、有组织计10分。", 10),
         # No worth stated: rules alone, per-unit credits.
         ("未报扣10分", None),
         ("每篇计2分", None),

@@ -1,6 +1,6 @@
 import pytest
 
-from normalizers.targets import parse_target, single_threshold
+from normalizers.targets import joined_target, parse_target, single_threshold
 from schema.records import Target, TargetOp
 
 
@@ -28,6 +28,11 @@ from schema.records import Target, TargetOp
         ("达到10篇以上", ">=", 10.0, "篇"),
         ("达到100%", ">=", 100.0, "%"),
         ("至少2次", ">=", 2.0, "次"),
+        # Quantities of works and rates (yueyang-gaobiao-nongtian, nanyue-fupin-jidi 绩效目标申报表).
+        (">=20平方米", ">=", 20.0, "平方米"),
+        ("≥100公里", ">=", 100.0, "公里"),
+        ("<=475元/亩", "<=", 475.0, "元/亩"),
+        ("≥1人/年", ">=", 1.0, "人/年"),
         ("帮扶特殊困难离退休干部及离休干部遗孀≥200人", ">=", 200.0, "人"),
         ("帮扶特殊困难离退休\n干部及离休干部遗孀\n≥200人", ">=", 200.0, "人"),
         ("资助贫困学生≥220人", ">=", 220.0, "人"),
@@ -116,3 +121,19 @@ def test_single_threshold(raw: str, op: TargetOp, value: float, unit: str | None
 )
 def test_single_threshold_none(raw: str) -> None:
     assert single_threshold(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("comparator", "value", "unit", "joined"),
+    [
+        # 指标性质 | 指标值 | 度量单位 (jingyan-mata-cunzu 申报表; the spaced forms of wuhai-gongxiao).
+        ("≥", "95", "%", "≥95%"),
+        ("≤", "3", "天", "≤3天"),
+        ("", "230", "个", "230个"),
+        ("正向指标", "95", "", "95"),  # no comparator beside the value
+        ("≥", "有所提升", "%", "有所提升"),  # a value in words takes nothing from its neighbours
+        ("≥", "95", "保障学校正常运行", "≥95"),  # no unit
+    ],
+)
+def test_joined_target(comparator: str, value: str, unit: str, joined: str) -> None:
+    assert joined_target(comparator, value, unit) == joined

@@ -292,3 +292,27 @@ def test_a_run_of_header_words_is_read_once(word: str) -> None:
 
     small, large = "\\n".join([word] * 1000), "\\n".join([word] * 4000)
     assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05
+
+
+@FAST
+@given(st.lists(TEXT, min_size=1, max_size=12))
+def test_outline_reader_never_raises(lines: list[str]) -> None:
+    from pipeline.build.outline import outline_items
+
+    result = outline_items([Paragraph(text=line) for line in lines])
+    assert result is None or result.pointed_leaves >= 3
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["1.1.1成立领导小组。(5分)未成立扣5分;", "一、组织领导（20分）（一）责任落实", "（1）少1.5个百分点扣1.5分，2、3个月",
+     "3.督导占百分之二十。①②③"],
+)
+def test_outline_reader_time_is_linear(paragraph: str) -> None:
+    from pipeline.build.outline import outline_items
+
+    def read(text: str) -> object:
+        return outline_items([Paragraph(text=line) for line in text.split("\n")]), outline_items([Paragraph(text=text)])
+
+    small, large = "\n".join([paragraph] * 300), "\n".join([paragraph] * 1200)
+    assert _seconds(read, large) < 8 * _seconds(read, small) + 0.05

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.build.spaced import align, column_kinds, expand_spaced, header_tokens
+from pipeline.build.spaced import align, cell_tokens, column_kinds, expand_spaced, header_tokens
 from schema.records import Paragraph, Table
 
 WUHAI_HEADER = "一级指标 二级指标 三级指标 指标性质 指标方向 目标值 计量单位 分值 备注"
@@ -51,6 +51,12 @@ TIANCHANG_HEADER = "一级指标 二级指标 三级指标 年度指标值 实�
             TIANCHANG_HEADER,
             "服务对象满意度指标 满意度 ≥ 90 % 95% 10 9 群众反映良好",
             ["", "服务对象满意度指标", "满意度", "≥ 90 %", "95%", "10", "9", "群众反映良好"],
+        ),
+        # a quantity with its unit is a target value, not words (nanyue-fupin-jidi 绩效目标申报表)
+        (
+            "一级指标 二级指标 三级指标 指标值 备注",
+            "产出指标 成本指标 流转土地补助标准 <=475元/亩",
+            ["产出指标", "成本指标", "流转土地补助标准", "<=475元/亩", ""],
         ),
     ],
 )
@@ -164,3 +170,16 @@ def test_real_spaced_tables_read_into_levels(name: str, expected: list[str]) -> 
     path_names = [by_id[by_id[leaf.parent_id].parent_id].name, by_id[leaf.parent_id].name, leaf.name]
     assert path_names == expected
     assert leaf.points == 4.0 if name.startswith("wuhai") else leaf.points == 10.0
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("景点开发数量( ≥**个 ) >=4个", ["景点开发数量( ≥**个 )", ">=4个"]),  # nanyue-fupin-jidi
+        ("满意度（ 含 回访 ） ≥90%", ["满意度（ 含 回访 ）", "≥90%"]),
+        ("产出指标 数量指标 8", ["产出指标", "数量指标", "8"]),
+        ("未闭合( 括号 到 结尾", ["未闭合( 括号 到 结尾"]),
+    ],
+)
+def test_a_brackets_spaced_contents_stay_in_its_cell(text: str, tokens: list[str]) -> None:
+    assert cell_tokens(text) == tokens

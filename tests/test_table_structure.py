@@ -59,6 +59,13 @@ def _roles(*rows: tuple[Cell, ...]) -> list[Role | None]:
         ("加减分", Role.AMOUNT),  # wendeng-xinyong-pingjia
         ("加减分条件", Role.DESCRIPTION),  # dongnao-banzhuren
         ("负责考核部门", None),
+        # One column holding the item and its criteria (safehoo-zerenzhi; "考核内容及评分标准" forms).
+        ("责任制考核内容及标准", Role.CONTENT),
+        ("考核内容及评分标准", Role.CONTENT),
+        ("检查内容和要求", Role.CONTENT),
+        # Alternatives written together: the words after the slash (sdp-xuexiao; "分值/权重" forms).
+        ("指导/评估时的关注内容", Role.CONTENT),
+        ("分值/权重", Role.POINTS),
     ],
 )
 def test_header_words(header: str, role: Role | None) -> None:
@@ -497,3 +504,32 @@ def test_rows_sharing_one_merged_points_cell_and_rule_are_one_item_measured_by_t
         ("日常管理", None, ["会议记录", "台账资料"]),
     ]
     assert roots[0].description is not None and roots[0].description.endswith("航行、靠港、放缆")
+
+
+def test_figures_under_criteria_words_are_the_points() -> None:
+    # fengxian-yuedu-kaohe-bingqu: 赋分标准 holds "10分", "20分"; the rules are under 评分标准.
+    rows = (
+        _row("考核内容", "赋分标准", "评分标准", "得分"),
+        _row("轮转时间", "20分", "累计缺一工作日扣2分", ""),
+        _row("管床数", "10分", "不达标不得分", ""),
+        _row("病房值班", "20分", "少值班1次扣10分", ""),
+    )
+    assert _roles(*rows)[:3] == [Role.CONTENT, Role.POINTS, Role.DESCRIPTION]
+    assert [(name, points) for _, name, points in _leaves(_table(*rows))] == [
+        ("轮转时间", 20.0), ("管床数", 10.0), ("病房值班", 20.0)
+    ]
+
+
+def test_a_grouping_column_left_of_the_levels_that_states_points_is_a_level() -> None:
+    # sdp-xuexiao-fazhan-jihua-pinggu-zhibiao: 类别 "学校发展计划的制定(40分)" over 一级/二级 指标.
+    rows = (
+        _row("类别", "一级指标", "二级指标", "指导/评估时的关注内容", "分值(分)"),
+        _row("计划的制定(40分)", "制定的规范性(25分)", "组织建设(5分)", "1.建立了管理委员会。", "5"),
+        _row("计划的制定(40分)", "制定的规范性(25分)", "工具使用(20分)", "1.采用SWOT分析法。", "20",
+             spanned=(0, 1)),
+        _row("计划的制定(40分)", "文本的合理性(15分)", "文本撰写(15分)", "1.完整填写文本。", "15", spanned=(0,)),
+        _row("计划的实施(60分)", "实施的过程(60分)", "活动开展(60分)", "1.按计划开展活动。", "60"),
+        _row("计划的实施(60分)", "实施的过程(60分)", "资料管理(0分)", "1.资料齐全。", "0", spanned=(0, 1)),
+    )
+    assert _roles(*rows)[:3] == [Role.SECTION, Role.LEVEL, Role.LEVEL]
+    assert [root.name for root in table_indicators(_table(*rows)).roots] == ["计划的制定", "计划的实施"]

@@ -637,3 +637,85 @@ def test_figure_ended_rows_join_a_cell_listing_its_rules_one_per_line() -> None:
         ["1", "厂区", "厂区道路不畅通,夜间照明度不足扣3分\n道路交叉处没有明显警示标志的扣5分", "10", "", ""],
         ["2", "封闭管理", "生产现场进出口没有大门的扣2分\n门头没有门卫值勤的扣2分\n没有企业标志的扣2分", "5", "", ""],
     ]
+
+
+def test_pipe_separated_rows_without_a_rule_pad_their_short_rows() -> None:
+    # safehoo-zerenzhi-kaohe-zhibiao: "a | b | c | ||||", rows padded with pipes; a header only is full.
+    text = (
+        "序号 | 考核内容及标准 | 考核满分 | 扣减分数 | 实得分数 | |\n"
+        "1 | 建立健全安全生产规章制度。 | 10分 | ||||\n"
+        "2 | 组织落实各级安全生产责任制。 | 10分 | ||||\n"
+        "3 | 定期召开安全生产工作会议。 | 10分 | ||||\n"
+    )
+    (table,) = _tables(text)
+    assert _grid(table)[1] == ["1", "建立健全安全生产规章制度。", "10分", "", ""]
+
+
+def test_pipe_separated_rows_written_without_their_merged_cells() -> None:
+    # jingyan-mata-cunzu-mubiao-2023: "| a | b |" rows; rows under a merged 单位名称/项目名称 leave them out.
+    text = (
+        "| 项目名称 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 权重 | |\n"
+        "| 村组干部报酬 | 效益指标 | 社会效益指标 | 维护社会稳定 | ≥ | 95 | % | 10 | |\n"
+        "| 产出指标 | 时效指标 | 维持时效 | ≥ | 1 | 年 | 20 | |||\n"
+        "| 产出指标 | 数量指标 | 村组干部230人 | ≥ | 230 | 个 | 10 | |||\n"
+    )
+    doc = ParsedDocument(source="t.txt", format="text", blocks=parse_text_string(text))
+    extraction = build(doc, "0" * 64)
+    leaves = [i for i in extraction.indicators if i.level == 3]
+    assert [(i.name, i.points, i.target and (i.target.op, i.target.value, i.target.unit)) for i in leaves] == [
+        ("维护社会稳定", 10.0, (">=", 95.0, "%")),
+        ("维持时效", 20.0, (">=", 1.0, "年")),
+        ("村组干部230人", 10.0, (">=", 230.0, "个")),
+    ]
+
+
+def test_a_row_whose_line_ends_in_one_pipe_goes_on_in_the_next_line() -> None:
+    # xiaoxian-hexicun-zhongyang-ziping-2023: "绩效指标 | 一级 指标 |" then the header's other cells.
+    text = (
+        "一级指标 |\n二级指标 | 三级指标 | 分值 | 得分 | ||||\n"
+        "产出指标 | 数量指标 | 补助种植面积 | 20 | 20 | ||||\n"
+        "产出指标 | 质量指标 | 种植作物成活率 | 5 | 5 | ||||\n"
+    )
+    (table,) = _tables(text)
+    assert _grid(table)[0] == ["一级指标", "二级指标", "三级指标", "分值", "得分"]
+
+
+def test_a_line_of_pipes_is_no_cell_of_its_own() -> None:
+    # safehoo-gonghui-anquan-kaohe: a cell per line, a lone "|" after each, "||" under the last row.
+    text = "\n|\n".join(
+        ["序号", "考核内容", "扣分标准", "应得分数", "实得分数", "", "1", "安全技术管理", "未提出预防措施的扣10分。", "20", "",
+         "", "2", "目标管理", "未制定目标管理计划的扣20分。", "20", "", ""]
+    ) + "\n||\n被考核人:\n|\n|||||\n"
+    doc = ParsedDocument(source="t.txt", format="text", blocks=parse_text_string(text))
+    extraction = build(doc, "0" * 64)
+    assert [(i.name, i.points) for i in extraction.indicators] == [("安全技术管理", 20.0), ("目标管理", 20.0)]
+
+
+def test_a_target_table_written_one_cell_per_paragraph() -> None:
+    # yueyang-gaobiao-nongtian-mubiao-2022: no points column; merged 一级/二级 cells written once.
+    text = "\n\n".join(
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "道路硬化里程", "≥100公里",
+         "供水设施数量", "≥20座", "质量指标", "验收合格率", "100%", "效益指标", "社会效益指标", "受益人口数", "≥500人"]
+    )
+    doc = ParsedDocument(source="t.txt", format="text", blocks=parse_text_string(text))
+    extraction = build(doc, "0" * 64)
+    leaves = [(i.name, i.target_text) for i in extraction.indicators if i.level == 3]
+    assert leaves == [("道路硬化里程", "≥100公里"), ("供水设施数量", "≥20座"), ("验收合格率", "100%"),
+                      ("受益人口数", "≥500人")]
+
+
+def test_rows_opened_by_their_numbers_with_rules_one_per_line() -> None:
+    # book118-jianzhu-anquan-mubiao-zeren-kaohe: a cell per line, empty cells not written, each
+    # row's rules one per line after its points, a header word's note on a line of its own.
+    text = "\n".join(
+        ["序号", "目标责任制内容", "标准分", "考核细则", "完成情况", "(扣 分)", "得分",
+         "1", "安全生产法律法规宣传", "20", "未进行宣传贯彻扣10分", "未贯彻到生产各个环节中扣10分",
+         "2", "实施全员培训", "10", "人员培训率每下降1%扣1分", "隐患未排查扣5分", "未整改扣5分",
+         "3", "应急救援预案", "20", "未组织应急预案演练扣3分"]
+    )
+    doc = ParsedDocument(source="t.txt", format="text", blocks=parse_text_string(text))
+    extraction = build(doc, "0" * 64)
+    assert [(i.name, i.points) for i in extraction.indicators] == [
+        ("安全生产法律法规宣传", 20.0), ("实施全员培训", 10.0), ("应急救援预案", 20.0)
+    ]
+    assert extraction.indicators[1].description == "人员培训率每下降1%扣1分\n隐患未排查扣5分\n未整改扣5分"

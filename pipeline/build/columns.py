@@ -134,6 +134,9 @@ def role_of(text: str) -> Role | None:
         inner = re.search(r"\(([^()]+)\)$", re.sub(r"\s+", "", fold_width(text)))
         if inner and len(key) <= 2:
             role = _role_of_key(inner.group(1))
+    if role is None and "/" in key:
+        # Alternatives written together ("指导/评估时的关注内容"): the words after the slash name it.
+        role = _role_of_key(key.rsplit("/", 1)[1]) or _role_of_key(key.split("/", 1)[0])
     return role
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import regex
 
 from normalizers.numbers import parse_chinese_numeral
-from normalizers.rules import item_points
+from normalizers.rules import item_points, stated_points
 from pipeline.build.clauses import section_kind
 from pipeline.build.tree import Draft
 from pipeline.build.vocabulary import OUTLINE_ENUMERATORS
@@ -38,16 +38,19 @@ _FAMILIES = tuple((e.family, regex.compile(e.pattern)) for e in OUTLINE_ENUMERAT
 _FIGURE_CHARS = frozenset("0123456789.．")
 # Neither is one followed by a unit: "1.5分", "2、3个" are amounts.
 _UNIT_AFTER = regex.compile(r"\s*(?:分(?![析类级配解工管局])|%|％|‰|万|元|倍|亿|个百分点|小时|平方米|公里)")
+_DOTTED_PREFIX = tuple(regex.compile(rf"[0-9]{{1,2}}(?:\s?[.．]\s?[0-9]{{1,2}}){{{n}}}\s*[.．]") for n in range(4))
 _DOTTED_SINGLE = regex.compile(r"[0-9]{1,2}\s*[.．]")
-_MARK = regex.compile(r"[(（]\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分\s*[)）]")
+# A points mark; a section's may say it is a total ("(总分100分)", "(共60分,扣完为止)").
+_MARK = regex.compile(r"[(（]\s*(?:总分|共计?|满分|计)?\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分\s*(?:[,，;；][^()（）]{0,8})?[)）]")
 # Points written after a short name without brackets: "组织领导5分", "责任落实 20分".
-_BARE_POINTS = regex.compile(r"^(?P<name>[^\d,，。;；:：()（）]{2,24}?)\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分(?![钟之])")
+_BARE_POINTS = regex.compile(r"^(?P<name>[^\d,，。;；:：()（）]{2,24}?)(?<![扣加减得计记奖占超少缺])\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分(?![钟之])")
 _GLUED_FIGURE = regex.compile(r"(?<=[\u4e00-\u9fff）)])\s*(?P<num>[0-9]{1,3}(?:\.[0-9]+)?)\s*分?\s*$")
 # A weight stated as a share of the whole: "占百分之二十", "占20%", "占20分" (a 考核 of 100).
 _WEIGHT = regex.compile(
     r"占\s*(?:百分之(?P<cn>[一二三四五六七八九十百]+)|(?P<num>[0-9]+(?:\.[0-9]+)?)\s*(?:%|％|分(?![钟之])))"
 )
 _SENTENCE_END = regex.compile(r"[。；;!！?？]")
+_GRADE_BAND = regex.compile(r"(?:总分|得分|总成绩|分数)[^,，。;；]{0,8}(?:以上|以下|未满|不足|低于|不满)")
 _LEAD_IN = regex.compile(r"如下\s*[:：]?\s*$")
 _NAME_WIDTH = 60
 _MIN_POINTED_LEAVES = 3
@@ -81,8 +84,20 @@ def _value(family: str, number: str) -> tuple[int, ...] | None:
     if family in ("cn", "cn_paren"):
         parsed = parse_chinese_numeral(number)
         return None if parsed is None else (parsed,)
+    if number.startswith("0"):
+        return None  # "01.1.1" is the end of a figure ("…考核201.1.1"), then item 1.1.1
     parts = tuple(int(p) for p in regex.split(r"\s?[.．]\s?", number))
     return None if any(p == 0 for p in parts) else parts
+
+
+def _shorter_paths(text: str, start: int, length: int) -> list[tuple[int, int]]:
+    """(components, end) of each shorter dotted path at ``start`` that ends in its dot."""
+    out = []
+    for count in range(1, length):
+        match = _DOTTED_PREFIX[count - 1].match(text, start)
+        if match is not None:
+            out.append((count, match.end()))
+    return out
 
 
 def _candidates(text: str) -> list[_Enumerator]:
@@ -99,6 +114,10 @@ def _candidates(text: str) -> list[_Enumerator]:
                 continue  # a lone number is an enumerator only with its dot
             if (single or family == "dot") and _UNIT_AFTER.match(text, match.end()):
                 continue
+            if family == "dot" and len(value) > 1:
+                # Each shorter path is a candidate too: "2.6.26国际禁毒日" is item 2, "6.26…" its name.
+                for count, end in _shorter_paths(text, match.start(), len(value)):
+                    found.append(_Enumerator(match.start(), end, family, value[:count]))
             found.append(_Enumerator(match.start(), match.end(), family, value))
     found.sort(key=lambda e: (e.start, -(e.end - e.start)))
     return found
@@ -201,7 +220,10 @@ def _weight(text: str) -> tuple[int, float] | None:
 
 
 def _split(text: str) -> tuple[str, str | None, float | None]:
-    """(name, description, points) of an item's text."""
+    """(name, description, points) of an item's text. A grade band ("优等:总分九十分以上者")
+    states a threshold of the whole, not what an item is worth."""
+    if _GRADE_BAND.search(text):
+        return text, None, None
     weight = _weight(text)
     if weight is not None and weight[0] <= _NAME_WIDTH and not _MARK.search(text, 0, weight[0]):
         rest = text[weight[0] :]
@@ -212,15 +234,16 @@ def _split(text: str) -> tuple[str, str | None, float | None]:
         name = text[: mark.start()].strip(" ：:,，")
         rest = text[mark.end() :].strip(" ：:,，;；")
         if name:
-            return name, rest or None, item_points(text)
+            points = item_points(text)
+            return name, rest or None, float(mark["num"]) if points is None else points
     bare = _BARE_POINTS.match(text)
     if bare is not None:
         rest = text[bare.end() :].strip(" ：:,，;；。")
         return bare["name"].strip(), rest or None, float(bare["num"])
     end = _SENTENCE_END.search(text)
     if end is not None and end.start() <= _NAME_WIDTH and text[end.end() :].strip():
-        return text[: end.end()].strip(), text[end.end() :].strip() or None, item_points(text)
-    return text, None, item_points(text)
+        return text[: end.end()].strip(), text[end.end() :].strip() or None, stated_points(text)
+    return text, None, stated_points(text)
 
 
 def _mark_pointed(roots: list[_Node]) -> None:
@@ -244,6 +267,7 @@ def _draft(node: _Node) -> Draft:
         description = f"{description or ''}{listed}".strip() or None
     draft = Draft(name=name, description=description, points=points, page=node.page)
     draft.children.extend(_draft(c) for c in children)
+
     if draft.points is None and draft.children:
         stated = [c.points for c in draft.children]
         glued = _GLUED_FIGURE.search(name)

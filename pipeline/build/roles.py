@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pipeline.build.columns import Column, ColumnProfile, HeaderMap, Role, profile
+from pipeline.build.columns import Column, ColumnProfile, HeaderMap, Role, profile, role_of
 from pipeline.build.vocabulary import HIERARCHY_ROLES
 from schema.records import Cell
 
@@ -49,6 +49,7 @@ def decide_roles(header: HeaderMap, rows: Sequence[tuple[Cell, ...]]) -> HeaderM
     profiles = {index: profile(rows, index) for index in range(header.width)}
     header = _without_empty_columns(header, profiles, rows)
     header = _numbering_columns(header, profiles)
+    header = _grouping_left_of_levels(header, profiles)
     header = _signed_columns(header, profiles)
     header = _words_are_not_figures(header, profiles)
     header = _figure_columns(header, profiles)
@@ -122,6 +123,22 @@ def _words_are_not_figures(header: HeaderMap, profiles: dict[int, ColumnProfile]
         sentences = stats.filled >= 2 and stats.share(stats.figures) < 0.3 and stats.mean_length > 10
         if column.role in (Role.POINTS, Role.SCORE) and sentences:
             header = header.with_role(column.index, Role.DESCRIPTION)
+    return header
+
+
+def _grouping_left_of_levels(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """A column named as a grouping left of the 一级指标 column labels the whole block when it
+    holds one text (绩效指标 over every row: the header leaves it out); holding several that state
+    their points, merged over the rows of each (类别 "学校发展计划的制定(40分)" | "…的实施(60分)"),
+    it is a level above 一级."""
+    first_level = next((c.index for c in header.columns if c.role is Role.LEVEL), None)
+    if first_level is None:
+        return header
+    for index in range(first_level):
+        column = profiles[index]
+        if header.role_at(index) is None and role_of(_header_text(header, index)) in HIERARCHY_ROLES:
+            if column.distinct >= 2 and column.marked >= 2 and column.grouping:
+                header = header.with_role(index, Role.SECTION)
     return header
 
 

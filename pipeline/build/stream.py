@@ -18,6 +18,7 @@ from pipeline.build.columns import recognise_header, role_of
 from pipeline.build.stream_figures import figure_ended_rows
 from pipeline.build.stream_levels import FIGURE as _FIGURE
 from pipeline.build.stream_levels import join_fragments, level_rows
+from pipeline.build.stream_numbered import numbered_rows
 from pipeline.build.vocabulary import FIGURE_ROLES, FOOTER_START, HIERARCHY_ROLES, TOTAL_LABELS, Role
 from schema.records import Block, Cell, Paragraph, Table
 
@@ -173,9 +174,11 @@ def reflow(table: Table) -> tuple[list[Cell], Table, list[Cell]] | None:
         # Rows placed by their levels leave merged positions and blank slots empty: their filled
         # cells are what must agree.
         filled = placed is levelled
-        figured = figure_ended_rows(stream, start + width, header)
-        if figured is not None:
-            # Rows ended by their figures win where their figures fit better, or as well and further.
+        for figured in (figure_ended_rows(stream, start + width, header), numbered_rows(stream, start + width, header)):
+            if figured is None:
+                continue
+            # Rows ended by their figures (or opened by their numbers) win where their figures fit
+            # better, or as well and further.
             fits = (_fit(header, _texts(figured[0])), figured[1]), (_fit(header, _texts(rows)), end)
             if fits[0] > fits[1]:
                 (rows, end), filled = figured, True

@@ -22,14 +22,19 @@ from schema.records import Cell
 # A cell holding one figure (points, a score, a share): also what pipeline.build.stream reads.
 FIGURE = re.compile(r"^[-+]?\d+(?:\.\d+)?\s*(?:分|%)?$")
 _LEVEL_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,16}指标$")
+_HEADER_NOTE = re.compile(r"^[(（][^()（）\d]{1,6}[)）]$")
+_NUMERAL_NOTE = re.compile(r"^[(（][一二三四五六七八九十]+[)）]$")  # "(七)" opens a section, it is no note
 _MAX_QUALIFIER = 2  # characters of a header word's first line ("年度", "实际")
 _MAX_FRAGMENT = 6  # characters of its second line ("指标值", "完成值")
 
 
 def _is_header_fragment(first: str, second: str) -> bool:
-    """Two cells that are one header word wrapped over two lines: 年度 / 指标值, 实际 / 完成值."""
+    """Two cells that are one header word wrapped over two lines: 年度 / 指标值, 实际 / 完成值,
+    完成情况 / (扣 分)."""
     # The first part is a qualifier of two characters (年度, 实际, 全年): a longer one (指标性质,
     # 度量单位) is a column of its own beside the next word.
+    if _HEADER_NOTE.match(second) and not _NUMERAL_NOTE.match(second) and role_of(first) is not None:
+        return True  # a header word's note on a line of its own: 完成情况 / (扣 分)
     if len(first) > _MAX_QUALIFIER or len(second) > _MAX_FRAGMENT:
         return False
     joined = role_of(first + second)
