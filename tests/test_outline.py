@@ -232,3 +232,26 @@ def test_points_stated_by_ji_and_grade_bands_are_no_items() -> None:
     assert result is not None
     assert [(c.points) for c in result.roots[0].children] == [10.0, 5.0, 10.0]
     assert len(result.roots) == 1
+
+
+def test_a_text_cut_off_mid_outline_opens_where_its_lines_start() -> None:
+    # shijiazhuang-bangongshi-gongzuo-kaohe: the stored page starts at item 4 of section (一); the
+    # next section "(二)" outranks "4、" and closes it; a section of credits only keeps its items.
+    text = """
+    4、文电处理(20分)。不及时取件一次扣5分。
+    (二)信息工作
+    1、采用信息类每条计5分,调研类每篇计15分。
+    2、重要信息迟报、漏报的每次扣20分。
+    (三)提案工作
+    1、办结时限(20分)。未按时办结的每件扣1分。
+    2、办理程序(20分)。未按程序要求走访的,每项扣5分。
+    """
+    assert [(level, name, points) for level, name, points in _tree(text)] == [
+        (1, "文电处理", 20.0),
+        (1, "信息工作", None),
+        (2, "采用信息类每条计5分,调研类每篇计15分。", None),
+        (2, "重要信息迟报、漏报的每次扣20分。", None),
+        (1, "提案工作", None),
+        (2, "办结时限", 20.0),
+        (2, "办理程序", 20.0),
+    ]

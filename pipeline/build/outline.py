@@ -26,12 +26,15 @@ from dataclasses import dataclass, field
 import regex
 
 from normalizers.numbers import parse_chinese_numeral
-from normalizers.rules import item_points, stated_points
+from normalizers.rules import find_rules, item_points, stated_points
 from pipeline.build.clauses import section_kind
 from pipeline.build.tree import Draft
 from pipeline.build.vocabulary import OUTLINE_ENUMERATORS
 from schema.records import Paragraph
 
+# How the styles conventionally nest (vocabulary.NUMBERING_FORMS ranks): 一、 over （一） over 1. / 1、
+# over （1） / 1） over ①.
+_RANK = {"cn": 1, "cn_paren": 2, "dot": 3, "dun": 3, "paren": 5, "close": 5, "circled": 6}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _FAMILIES = tuple((e.family, regex.compile(e.pattern)) for e in OUTLINE_ENUMERATORS)
 # A single-number enumerator is not preceded by a figure it would be part of ("12.", "3、" in "2、3分").
@@ -62,6 +65,7 @@ class _Enumerator:
     end: int
     family: str
     value: tuple[int, ...]
+    line_start: bool = False  # the first thing on its line: a text cut off mid-outline opens there
 
 
 @dataclass
@@ -118,7 +122,8 @@ def _candidates(text: str) -> list[_Enumerator]:
                 # Each shorter path is a candidate too: "2.6.26国际禁毒日" is item 2, "6.26…" its name.
                 for count, end in _shorter_paths(text, match.start(), len(value)):
                     found.append(_Enumerator(match.start(), end, family, value[:count]))
-            found.append(_Enumerator(match.start(), match.end(), family, value))
+            line_start = match.start() == 0 or text[match.start() - 1] == "\n"
+            found.append(_Enumerator(match.start(), match.end(), family, value, line_start))
     found.sort(key=lambda e: (e.start, -(e.end - e.start)))
     return found
 
@@ -158,12 +163,17 @@ class _Outline:
             self.stack.append((family, value))
             return self.depth(index, value)
         previous = self.last.get(family)
-        first = all(p == 1 for p in value) or (family == "dot" and len(value) > 1 and previous is None)
+        first = all(p == 1 for p in value) or (previous is None and (enumerator.line_start or (family == "dot" and len(value) > 1)))
         continues = previous is not None and (
             _dot_successor(previous, value) if family == "dot" else value[0] == previous[0] + 1
         )
         if not (first or continues):
             return None
+        # A style that conventionally ranks above open levels closes them: "（二）信息工作" after
+        # item "4、" (a text cut off mid-outline) is the next section, not a part of item 4.
+        rank = _RANK[family]
+        while self.stack and _RANK[self.stack[-1][0]] > rank:
+            self._close(len(self.stack) - 1)
         self.stack.append((family, value))
         return self.depth(len(self.stack) - 1, value)
 
@@ -246,6 +256,15 @@ def _split(text: str) -> tuple[str, str | None, float | None]:
     return text, None, stated_points(text)
 
 
+def _walk(node: _Node) -> list[_Node]:
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(reversed(current.children))
+    return out
+
+
 def _mark_pointed(roots: list[_Node]) -> None:
     """Set each node's ``pointed``: it, or an item under it, states points (children first)."""
     order: list[_Node] = []
@@ -307,9 +326,9 @@ def outline_items(paragraphs: list[Paragraph]) -> OutlineResult | None:
     """The outline of numbered items in the paragraphs, or None when they hold no scored outline."""
     tree = _tree(_nodes(paragraphs))
     _mark_pointed(tree)
-    # Headings that state nothing scored are left out; a lead-in ("考核内容…如下:") over the
+    # Headings that state nothing scored (and hold no items of rules: "每条计5分") are left out; a lead-in ("考核内容…如下:") over the
     # scored outline is no section of it: its items are the top level.
-    tree = [n for n in tree if n.pointed]
+    tree = [n for n in tree if n.pointed or any(find_rules(m.text) for m in _walk(n) if m is not n)]
     if len(tree) == 1 and tree[0].parts[2] is None and _LEAD_IN.search(tree[0].text):
         tree = tree[0].children
     roots = [_draft(n) for n in tree]

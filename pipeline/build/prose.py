@@ -16,8 +16,9 @@ from pipeline.build.tree import Draft
 from schema.records import Paragraph
 
 # The points may stand in brackets ("成立领导小组（5分）"): the brackets are the mark's, not the name's.
+# A name ending in a rule's verb makes the figure the rule's amount ("…信息每条计5分"), not the item's.
 _ITEM = re.compile(
-    rf"^\s*(?P<number>\d{{1,2}})\s*[、.．]\s*(?P<name>[^,，。;；:：\d]{{2,30}}?)\s*(?P<open>[(（])?\s*"
+    rf"^\s*(?P<number>\d{{1,2}})\s*[、.．]\s*(?P<name>[^,，。;；:：\d]{{2,30}}?)(?<![扣加减得计记奖占超每])\s*(?P<open>[(（])?\s*"
     rf"(?P<points>{NUMBER_PATTERN})\s*分(?(open)\s*[)）])"
 )
 # A part: a name of words right after a clause boundary (or 其中), then its points. The name may
