@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.build import build
 from pipeline.build.outline import outline_items
-from schema.records import ParsedDocument, Paragraph
+from schema.records import Paragraph, ParsedDocument
 
 
 def _paragraphs(text: str) -> list[Paragraph]:

@@ -305,8 +305,8 @@ def test_outline_reader_never_raises(lines: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "paragraph",
-    ["1.1.1成立领导小组。(5分)未成立扣5分;", "一、组织领导（20分）（一）责任落实", "（1）少1.5个百分点扣1.5分，2、3个月",
-     "3.督导占百分之二十。①②③"],
+    ["1.1.1成立领导小组。(5分)未成立扣5分;", "一、组织领导（20分）（一）责任落实",
+     "（1）少1.5个百分点扣1.5分，2、3个月", "3.督导占百分之二十。①②③"],
 )
 def test_outline_reader_time_is_linear(paragraph: str) -> None:
     from pipeline.build.outline import outline_items

@@ -683,7 +683,8 @@ def test_a_row_whose_line_ends_in_one_pipe_goes_on_in_the_next_line() -> None:
 def test_a_line_of_pipes_is_no_cell_of_its_own() -> None:
     # safehoo-gonghui-anquan-kaohe: a cell per line, a lone "|" after each, "||" under the last row.
     text = "\n|\n".join(
-        ["序号", "考核内容", "扣分标准", "应得分数", "实得分数", "", "1", "安全技术管理", "未提出预防措施的扣10分。", "20", "",
+        ["序号", "考核内容", "扣分标准", "应得分数", "实得分数", "", "1", "安全技术管理", "未提出预防措施的扣10分。",
+         "20", "",
          "", "2", "目标管理", "未制定目标管理计划的扣20分。", "20", "", ""]
     ) + "\n||\n被考核人:\n|\n|||||\n"
     doc = ParsedDocument(source="t.txt", format="text", blocks=parse_text_string(text))

@@ -27,6 +27,7 @@ import regex
 
 from normalizers.numbers import parse_chinese_numeral
 from normalizers.rules import find_rules, item_points, stated_points
+from normalizers.targets import single_threshold
 from pipeline.build.clauses import section_kind
 from pipeline.build.tree import Draft
 from pipeline.build.vocabulary import OUTLINE_ENUMERATORS
@@ -44,9 +45,13 @@ _UNIT_AFTER = regex.compile(r"\s*(?:分(?![析类级配解工管局])|%|％|‰|
 _DOTTED_PREFIX = tuple(regex.compile(rf"[0-9]{{1,2}}(?:\s?[.．]\s?[0-9]{{1,2}}){{{n}}}\s*[.．]") for n in range(4))
 _DOTTED_SINGLE = regex.compile(r"[0-9]{1,2}\s*[.．]")
 # A points mark; a section's may say it is a total ("(总分100分)", "(共60分,扣完为止)").
-_MARK = regex.compile(r"[(（]\s*(?:总分|共计?|满分|计)?\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分\s*(?:[,，;；][^()（）]{0,8})?[)）]")
+_MARK = regex.compile(
+    r"[(（]\s*(?:总分|共计?|满分|计)?\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分\s*(?:[,，;；][^()（）]{0,8})?[)）]"
+)
 # Points written after a short name without brackets: "组织领导5分", "责任落实 20分".
-_BARE_POINTS = regex.compile(r"^(?P<name>[^\d,，。;；:：()（）]{2,24}?)(?<![扣加减得计记奖占超少缺])\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分(?![钟之])")
+_BARE_POINTS = regex.compile(
+    r"^(?P<name>[^\d,，。;；:：()（）]{2,24}?)(?<![扣加减得计记奖占超少缺])\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分(?![钟之])"
+)
 _GLUED_FIGURE = regex.compile(r"(?<=[\u4e00-\u9fff）)])\s*(?P<num>[0-9]{1,3}(?:\.[0-9]+)?)\s*分?\s*$")
 # A weight stated as a share of the whole: "占百分之二十", "占20%", "占20分" (a 考核 of 100).
 _WEIGHT = regex.compile(
@@ -163,7 +168,8 @@ class _Outline:
             self.stack.append((family, value))
             return self.depth(index, value)
         previous = self.last.get(family)
-        first = all(p == 1 for p in value) or (previous is None and (enumerator.line_start or (family == "dot" and len(value) > 1)))
+        opens = enumerator.line_start or (family == "dot" and len(value) > 1)
+        first = all(p == 1 for p in value) or (previous is None and opens)
         continues = previous is not None and (
             _dot_successor(previous, value) if family == "dot" else value[0] == previous[0] + 1
         )
@@ -286,6 +292,9 @@ def _draft(node: _Node) -> Draft:
         description = f"{description or ''}{listed}".strip() or None
     draft = Draft(name=name, description=description, points=points, page=node.page)
     draft.children.extend(_draft(c) for c in children)
+    if not draft.children and description:
+        # A requirement stating one threshold ("…达80%以上", "控制在5%以内") is the item's target.
+        draft.target = single_threshold(description)
 
     if draft.points is None and draft.children:
         stated = [c.points for c in draft.children]
@@ -326,8 +335,9 @@ def outline_items(paragraphs: list[Paragraph]) -> OutlineResult | None:
     """The outline of numbered items in the paragraphs, or None when they hold no scored outline."""
     tree = _tree(_nodes(paragraphs))
     _mark_pointed(tree)
-    # Headings that state nothing scored (and hold no items of rules: "每条计5分") are left out; a lead-in ("考核内容…如下:") over the
-    # scored outline is no section of it: its items are the top level.
+    # Headings that state nothing scored (and hold no items of rules: "每条计5分") are left out;
+    # a lead-in ("考核内容…如下:") over the scored outline is no section of it: its items are the
+    # top level.
     tree = [n for n in tree if n.pointed or any(find_rules(m.text) for m in _walk(n) if m is not n)]
     if len(tree) == 1 and tree[0].parts[2] is None and _LEAD_IN.search(tree[0].text):
         tree = tree[0].children

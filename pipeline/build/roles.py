@@ -136,9 +136,9 @@ def _grouping_left_of_levels(header: HeaderMap, profiles: dict[int, ColumnProfil
         return header
     for index in range(first_level):
         column = profiles[index]
-        if header.role_at(index) is None and role_of(_header_text(header, index)) in HIERARCHY_ROLES:
-            if column.distinct >= 2 and column.marked >= 2 and column.grouping:
-                header = header.with_role(index, Role.SECTION)
+        named = header.role_at(index) is None and role_of(_header_text(header, index)) in HIERARCHY_ROLES
+        if named and column.distinct >= 2 and column.marked >= 2 and column.grouping:
+            header = header.with_role(index, Role.SECTION)
     return header
 
 
