@@ -169,6 +169,8 @@ def separated_rows(lines: list[str]) -> Region | None:
             start, end, rows, carried = None, None, [], []
     if start is None or end is None or len(rows) < _MIN_ROWS:
         return None
+    if sum(1 for row in rows if sum(1 for cell in row if cell) >= 2) * 2 < len(rows):
+        return None  # mostly lines of one cell: a "| cell" layout's, not rows separated by pipes
     return Region(start, end, rows)
 
 

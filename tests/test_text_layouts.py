@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parsers.text import parse_text_string
-from parsers.text_layouts import closed_pipe_rows, separated_stream
+from parsers.text_layouts import closed_pipe_rows, separated_rows, separated_stream
 from pipeline.build import build
 from pipeline.build.stream import expand_streams
 from pipeline.extract import extract_file
@@ -720,3 +720,10 @@ def test_rows_opened_by_their_numbers_with_rules_one_per_line() -> None:
         ("安全生产法律法规宣传", 20.0), ("实施全员培训", 10.0), ("应急救援预案", 20.0)
     ]
     assert extraction.indicators[1].description == "人员培训率每下降1%扣1分\n隐患未排查扣5分\n未整改扣5分"
+
+
+def test_lines_of_one_cell_are_no_pipe_separated_rows() -> None:
+    # Found by the fuzzer: one line with a pipe between texts over thousands of "| cell" lines was
+    # read as a table of one-cell rows (then costly to read); it is left to the "| cell" layouts.
+    lines = ["再生资| 考核项目", *["| 考核项目"] * 2000]
+    assert separated_rows(lines) is None

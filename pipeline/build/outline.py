@@ -285,7 +285,9 @@ def _mark_pointed(roots: list[_Node]) -> None:
 
 def _draft(node: _Node) -> Draft:
     name, description, points = node.parts
-    children = node.children if any(c.pointed for c in node.children) or points is None else []
+    # Unscored items under a scored one are its rules, unless they have items of their own.
+    listed = points is not None and not any(c.pointed or c.children for c in node.children)
+    children = [] if listed else node.children
     if node.children and not children:
         # Unscored lists under a scored item are its rules: they describe it.
         listed = "".join(_enumerator_text(c) for c in node.children)
@@ -343,6 +345,17 @@ def outline_items(paragraphs: list[Paragraph]) -> OutlineResult | None:
         tree = tree[0].children
     roots = [_draft(n) for n in tree]
     consistent, pointed = quality(roots)
-    if pointed < _MIN_POINTED_LEAVES:
+    if pointed < _MIN_POINTED_LEAVES and not _rules_under_points(roots):
         return None
     return OutlineResult(roots, pointed, consistent)
+
+
+def _rules_under_points(roots: list[Draft]) -> bool:
+    """A scored section whose items state rules only ("(共60分,扣完为止)" over "死亡1人扣30分/次",
+    …): a deductions outline, its items scored by their rules."""
+    for root in roots:
+        leaves = [leaf for leaf in root.leaves() if leaf is not root]
+        ruled = sum(1 for leaf in leaves if find_rules(f"{leaf.name} {leaf.description or ''}"))
+        if root.points is not None and ruled >= _MIN_POINTED_LEAVES:
+            return True
+    return False
