@@ -63,13 +63,13 @@ def _header_candidates(cells: Sequence[str]) -> list[tuple[int, int]]:
         end = index
         while end < len(cells) and (role_of(cells[end]) is not None or _LABEL.fullmatch(cells[end].strip())):
             end += 1
-        # A run of header words may start with a group title and run on into the first row's
-        # level names (产出指标, 数量指标): every start and width in it is a candidate.
         # Empty cells right after the header words may be a place every row has (a lone "|"
         # closing each row of a page's table is one more empty cell): they widen the header.
         padded = end
         while padded < min(len(cells), end + _MAX_ROW_END) and not cells[padded].strip():
             padded += 1
+        # A run of header words may start with a group title and run on into the first row's
+        # level names (产出指标, 数量指标): every start and width in it is a candidate.
         for start in (index, index + 1):
             widths = [*range(_MIN_WIDTH, min(end - start, _MAX_WIDTH) + 1), *range(end - start + 1, padded - start + 1)]
             for width in widths:
