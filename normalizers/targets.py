@@ -209,7 +209,9 @@ def _full_marks_threshold(t: str) -> Target | None:
     return None
 
 
-_COMPARATOR_CELL = re.compile(r"[≥≤><=＞＜＝≧≦]|>=|<=|＞＝|＜＝|大于等于|小于等于|大于|小于|等于")
+# A comparator written as signs, alone in a cell or before a figure (also read by pipeline/build/spaced.py).
+COMPARATOR_SIGN = r"[≥≤><=＞＜＝≧≦]|>=|<=|＞＝|＜＝"
+_COMPARATOR_CELL = re.compile(rf"{COMPARATOR_SIGN}|大于等于|小于等于|大于|小于|等于")
 _VALUE_CELL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _UNIT_CELL = re.compile(r"[^\d\s,，。;；]{1,6}")
 

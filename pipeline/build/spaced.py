@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from enum import Enum
 
+from normalizers.targets import COMPARATOR_SIGN
 from pipeline.build.columns import role_of
 from pipeline.build.vocabulary import (
     FOOTER_START,
@@ -49,9 +50,9 @@ class ColumnKind(Enum):
 
 
 _FIGURE = re.compile(r"^[(（]?[≥≤><=＞＜＝≧≦]*[+＋-]?\d[\d,，]*(?:\.\d+)?\s*(?:%|％|‰|分)?[)）]?(?:以上|以下)?$")
-_COMPARATOR = re.compile(r"^(?:[≥≤><=＞＜＝≧≦]|>=|<=|＞＝|＜＝)$")
+_COMPARATOR = re.compile(rf"^(?:{COMPARATOR_SIGN})$")
 _QUANTITY = re.compile(
-    rf"^(?:[≥≤><=＞＜＝≧≦]|>=|<=|＞＝|＜＝|不[少低高超]于)?\s*\d[\d,，]*(?:\.\d+)?\s*(?:{UNIT_WORD})(?:以上|以下|以内)?$"
+    rf"^(?:{COMPARATOR_SIGN}|不[少低高超]于)?\s*\d[\d,，]*(?:\.\d+)?\s*(?:{UNIT_WORD})(?:以上|以下|以内)?$"
 )
 _UNIT = re.compile(UNIT_WORD)
 _NONE = re.compile(PLACEHOLDER_CELL)
