@@ -297,10 +297,10 @@ def test_a_run_of_header_words_is_read_once(word: str) -> None:
 @FAST
 @given(st.lists(TEXT, min_size=1, max_size=12))
 def test_outline_reader_never_raises(lines: list[str]) -> None:
-    from pipeline.build.outline import outline_items
+    from pipeline.build.outline import outline_items, quality
 
     result = outline_items([Paragraph(text=line) for line in lines])
-    assert result is None or result.pointed_leaves >= 3
+    assert result is None or (result.roots and (result.consistent, result.pointed_leaves) == quality(result.roots))
 
 
 @pytest.mark.parametrize(

@@ -163,13 +163,17 @@ def _listed_roots(paragraphs: list[Paragraph]) -> list[Draft]:
     """Items listed as text, by the reading under which more of their points add up (then more
     leaves are scored): numbered sections of numbered items (which also reads a table flattened
     into interleaved text), a deeper outline, or points stated in prose; ties go in that order."""
-    outline = outline_items(paragraphs)
-    readings = [_numbered_roots(paragraphs), [] if outline is None else outline.roots, prose_items(paragraphs)]
-    best: list[Draft] = []
-    for roots in readings:
-        if roots and (not best or quality(roots) > quality(best)):
-            best = roots
-    return best
+    numbered, outline, prose = _numbered_roots(paragraphs), outline_items(paragraphs), prose_items(paragraphs)
+    readings = [
+        (numbered, quality(numbered)),
+        ([], (0, 0)) if outline is None else (outline.roots, (outline.consistent, outline.pointed_leaves)),
+        (prose, quality(prose)),
+    ]
+    best: tuple[list[Draft], tuple[int, int]] = ([], (0, 0))
+    for roots, held in readings:
+        if roots and (not best[0] or held > best[1]):
+            best = (roots, held)
+    return best[0]
 
 
 def _numbered_roots(paragraphs: list[Paragraph]) -> list[Draft]:
