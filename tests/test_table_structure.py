@@ -533,3 +533,59 @@ def test_a_grouping_column_left_of_the_levels_that_states_points_is_a_level() ->
     )
     assert _roles(*rows)[:3] == [Role.SECTION, Role.LEVEL, Role.LEVEL]
     assert [root.name for root in table_indicators(_table(*rows)).roots] == ["计划的制定", "计划的实施"]
+
+
+def test_grade_rows_under_a_merged_item_are_one_item_worth_its_best_grade() -> None:
+    # kehu-zixin-pingfen-biaozhun (a credit scoring standard): 指标名称 merged over 评价内容 groups,
+    # each 评价内容 merged over one row per grade with its own 满分; a 评标 table grades 服务承诺 the
+    # same way (优 10 / 良 6 / 差 0). Rows of one item whose points do not fall are its parts.
+    from pipeline.build.regroup import fold_graded_options
+
+    rows = (
+        _row("指标名称", "评价内容", "评价标准", "满分", "计分标准说明"),
+        _row("企业基本情况", "注册资本金", "20000万元以上", "20", "符合"),
+        _row("企业基本情况", "注册资本金", "5000～20000万元", "10", "符合", spanned=(0, 1, 4)),
+        _row("企业基本情况", "注册资本金", "1000～5000万元", "5", "符合", spanned=(0, 1, 4)),
+        _row("企业基本情况", "企业性质", "央企", "10", "国有参股企业也算", spanned=(0,)),
+        _row("企业基本情况", "企业性质", "省级国企", "9", "国有参股企业也算", spanned=(0, 1, 4)),
+        _row("企业基本情况", "企业性质", "其他", "1", "国有参股企业也算", spanned=(0, 1, 4)),
+        _row("合同条款", "验收标准", "以我方为准", "5", ""),
+        _row("合同条款", "验收标准", "以对方为准", "0", "", spanned=(0, 1)),
+        _row("合同条款", "服务", "响应及时", "5", ""),
+        _row("合同条款", "服务", "上门维修", "5", "", spanned=(0, 1)),
+    )
+    assert _roles(*rows)[:3] == [Role.SECTION, Role.NAME, Role.DESCRIPTION]
+    roots = fold_graded_options(table_indicators(_table(*rows)).roots)
+    assert [(r.name, [(c.name, c.points) for c in r.children]) for r in roots] == [
+        ("企业基本情况", [("注册资本金", 20.0), ("企业性质", 10.0)]),
+        ("合同条款", [("验收标准", 5.0), ("服务", 5.0), ("服务", 5.0)]),
+    ]
+    capital, kind = roots[0].children
+    assert capital.description == "20000万元以上：20分；5000～20000万元：10分；1000～5000万元：5分\n符合"
+    assert kind.description is not None and kind.description.startswith("央企：10分；省级国企：9分；其他：1分")
+    assert roots[1].children[0].description == "以我方为准：5分；以对方为准：0分"
+
+
+def test_unnamed_columns_merged_over_the_rows_are_levels_and_items() -> None:
+    # wendeng-nongcun-xinyong-dangjian-wenming: 信息属性 "守信信息" merged over the whole table and
+    # 信息层级 "区村级" between the levels; eia-yuangong-yuedu-kaohe: 考核方面 "工作执行力" merged over
+    # the rows of its rating scale ("18-20分" | descriptor), right of 项目.
+    rows = (
+        _row("信息属性", "信息类别", "信息层级", "评价标准", "信用赋分"),
+        _row("守信信息", "党建领域", "区村级", "在落实急难险重任务中成效突出的", "+5"),
+        _row("守信信息", "党建领域", "区村级", "党建工作扎实,被评为示范点的", "+10", spanned=(0, 1, 2)),
+        _row("守信信息", "党建领域", "村级", "村内设立信用超市的", "+5", spanned=(0, 1)),
+        _row("守信信息", "党建领域", "村级", "村内设立暖心食堂的", "+2", spanned=(0, 1, 2)),
+    )
+    assert _roles(*rows) == [Role.SECTION, Role.SECTION, Role.SECTION, Role.NAME, Role.AMOUNT]
+    bands = (
+        _row("项目", "考核方面", "分值", "评分标准", "评分标准"),
+        _row("工作绩效", "工作执行力", "20", "18-20分", "执行能力强"),
+        _row("工作绩效", "工作执行力", "20", "15-17分", "执行能力良好", spanned=(0, 1, 2)),
+        _row("工作绩效", "工作执行力", "20", "0-14分", "执行能力较差", spanned=(0, 1, 2)),
+        _row("工作绩效", "工作业绩", "20", "18-20分", "工作质量优秀", spanned=(0,)),
+        _row("工作绩效", "工作业绩", "20", "15-17分", "工作质量良好", spanned=(0, 1, 2)),
+        _row("工作绩效", "工作业绩", "20", "0-14分", "工作质量较差", spanned=(0, 1, 2)),
+    )
+    assert _roles(*bands)[:2] == [Role.SECTION, Role.NAME]
+    assert [(name, points) for _, name, points in _leaves(_table(*bands))] == [("工作执行力", 20.0), ("工作业绩", 20.0)]

@@ -47,6 +47,10 @@ _RULE = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 # An amount written with its sign, or a signed range: "-20", "+5分", "-5至-50".
+# A grade band of a rating scale: "18-20分", "（15～17分）", "90分以上" (its descriptor beside it).
+SCORE_BAND = re.compile(
+    r"^[(（]?\s*(?:\d+(?:\.\d+)?\s*分?\s*(?:-|~|～|—|–|至|到)\s*\d+(?:\.\d+)?\s*分|\d+(?:\.\d+)?\s*分\s*(?:以上|以下))\s*[)）]?$"
+)
 _SIGNED = re.compile(r"^[+-]\d+(?:\.\d+)?分?(?:(?:至|~|-|—)[+-]?\d+(?:\.\d+)?分?)?$")
 
 
@@ -306,6 +310,7 @@ class ColumnProfile:
     numbered: int = 0  # of the filled cells, texts opened by an item number ("1.带领…", "（二）…")
     signed: int = 0  # of the filled cells, amounts written with their sign ("-20", "+5", "-5至-50")
     stated: int = 0  # of the filled cells, texts stating what they are worth ("…,得2分", "占20分")
+    bands: int = 0  # of the filled cells, grade bands of a rating scale ("18-20分", "90分以上")
 
     def share(self, count: int) -> float:
         return count / self.filled if self.filled else 0.0
@@ -345,7 +350,7 @@ def _leading_number(text: str) -> int | None:
 
 def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
     """The profile of column ``index`` over data rows."""
-    count = filled = figures = enumerators = rules = marked = merged = across = numbered = signed = stated = 0
+    count = filled = figures = enumerators = rules = marked = merged = across = numbered = signed = stated = bands = 0
     length = 0
     numbers: list[int] = []
     texts: set[str] = set()
@@ -384,6 +389,8 @@ def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
             numbered += 1
         if _SIGNED.match(folded):
             signed += 1
+        if SCORE_BAND.match(folded):
+            bands += 1
         if item_points(text) is not None:
             marked += 1
             stated += 1
@@ -392,7 +399,7 @@ def profile(rows: Sequence[tuple[Cell, ...]], index: int) -> ColumnProfile:
     return ColumnProfile(
         rows=count, filled=filled, figures=figures, enumerators=enumerators, sequential=_is_sequence(numbers),
         rules=rules, marked=marked, merged=merged, across=across, mean_length=length / filled if filled else 0.0,
-        distinct=len(texts), numbered=numbered, signed=signed, stated=stated,
+        distinct=len(texts), numbered=numbered, signed=signed, stated=stated, bands=bands,
     )
 
 

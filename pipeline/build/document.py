@@ -10,7 +10,7 @@ from pipeline.build.numbered import numbered_items
 from pipeline.build.outline import outline_items, quality
 from pipeline.build.prose import prose_items
 from pipeline.build.reconcile import describe, reconcile
-from pipeline.build.regroup import collapse_shared_cells, regroup_numbered_repeats
+from pipeline.build.regroup import collapse_shared_cells, fold_graded_options, regroup_numbered_repeats
 from pipeline.build.repeats import join_repeated_headers, merge_repeats
 from pipeline.build.runon import expand_runon
 from pipeline.build.spaced import expand_spaced
@@ -107,7 +107,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
         facts.append(base)
     if not roots:
         warnings.append("no indicator table or inline indicator list found: document loaded with zero indicators")
-    roots, clause_drafts = extract_clauses(collapse_shared_cells(regroup_numbered_repeats(roots)))
+    roots, clause_drafts = extract_clauses(fold_graded_options(collapse_shared_cells(regroup_numbered_repeats(roots))))
     indicators = freeze(roots)
     checks = reconcile(roots, _fact(facts, "total_points"), outside_points=_fact(facts, "funds_points") or 0.0)
     warnings.extend(describe(c) for c in checks if not c.ok)

@@ -92,3 +92,67 @@ def collapse_shared_cells(roots: list[Draft]) -> list[Draft]:
         node.description = f"{first.description}\n{details}"
         node.children = []
     return roots
+
+
+def fold_graded_options(roots: list[Draft]) -> list[Draft]:
+    """An item merged over rows that each offer one grade with its own points, best first
+    (注册资本金 over "200000万元以上 20" / "150000～200000万元 18" / … / "100～500万元 1"), is one
+    item worth its best grade: the table reader's leaf per row becomes one leaf whose description
+    lists the grades as a rating scale ("200000万元以上：20分；…"), the lower ones its tiers.
+
+    Rows whose points fall strictly, three or more of them or down to 0, are grades; rows of equal
+    or rising points are parts of the item scored on their own and stay as they are.
+    """
+    for node in [n for root in roots for n in root.walk()]:
+        node.children = _folded(node.children)
+    return _folded(roots)
+
+
+def _grade_run(children: list[Draft], start: int) -> int:
+    first = children[start]
+    if first.children or first.points is None or first.points_merged or not first.description:
+        return 0
+    end = start + 1
+    while end < len(children):
+        child, before = children[end], children[end - 1]
+        if child.children or child.points is None or child.points_merged or _key(child.name) != _key(first.name):
+            break
+        if not child.description or child.points >= before.points:  # type: ignore[operator]
+            break
+        end += 1
+    run = end - start
+    return run if run >= 3 or (run == 2 and children[end - 1].points == 0) else 0
+
+
+def _folded(children: list[Draft]) -> list[Draft]:
+    out: list[Draft] = []
+    index = 0
+    while index < len(children):
+        run = _grade_run(children, index)
+        if not run:
+            out.append(children[index])
+            index += 1
+            continue
+        out.append(_one_item(children[index : index + run]))
+        index += run
+    return out
+
+
+def _one_item(grades: list[Draft]) -> Draft:
+    """The item the grade rows describe; lines every row repeats (a note merged over them all) are
+    kept once, after the scale."""
+    lines = [[line.strip() for line in (g.description or "").splitlines() if line.strip()] for g in grades]
+    shared = [line for line in lines[0] if all(line in other for other in lines[1:])]
+    scale = []
+    for grade, own in zip(grades, lines, strict=True):
+        option = "，".join(line for line in own if line not in shared)
+        scale.append(f"{option}：{grade.points:g}分" if option else f"{grade.points:g}分")
+    first = grades[0]
+    same_target = all(g.target_text == first.target_text for g in grades)
+    return replace(
+        first,
+        description="；".join(scale) + "".join(f"\n{line}" for line in shared),
+        target=first.target if same_target else None,
+        target_text=first.target_text if same_target else None,
+        children=[],
+    )

@@ -56,11 +56,12 @@ def decide_roles(header: HeaderMap, rows: Sequence[tuple[Cell, ...]]) -> HeaderM
     header = _rule_columns(header, profiles)
     if not header.hierarchy:
         header = _item_from_text(header, profiles)
-    header = _content_is_description(header)
+    header = _content_is_description(header, profiles)
     header = _levels_name_the_items(header, profiles)
     header = _criteria_give_way(header, profiles)
     header = _grouping_gives_way(header, profiles)
     header = _unnamed_groups(header, profiles)
+    header = _unnamed_items(header, profiles)
     header = _rules_under_scored_groups(header, profiles)
     return _numbered_items(header, profiles)
 
@@ -188,17 +189,41 @@ def _item_from_text(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> He
     return header.with_role(first.index, Role.NAME)
 
 
-def _content_is_description(header: HeaderMap) -> HeaderMap:
+def _content_is_description(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
     """With a column named as the item, 考核内容 right of it describes the item and one left of it
-    groups the rows; so do item-named columns left of the last one (评价指标 | 评价内容 | 指标名称)."""
+    groups the rows; so do item-named columns left of the last one (评价指标 | 评价内容 | 指标名称).
+
+    Where the named column is merged over groups that a short content column right of it divides
+    again (指标名称 "企业基本情况" over 评价内容 "注册资本金", "企业性质", each merged over its own
+    rows), the named column groups and the content column holds the items.
+    """
     names = header.all(Role.NAME)
     if not names:
         return header
+    finer = _finer_content(header, profiles, names[-1])
     for index in header.all(Role.CONTENT):
+        if index == finer:
+            continue
         header = header.with_role(index, Role.DESCRIPTION if index > names[-1] else Role.SECTION)
     for index in names[:-1]:
         header = header.with_role(index, Role.SECTION)
+    if finer is not None:
+        header = header.with_role(names[-1], Role.SECTION).with_role(finer, Role.NAME)
     return header
+
+
+def _finer_content(header: HeaderMap, profiles: dict[int, ColumnProfile], name: int) -> int | None:
+    """The content column right of the item-named column that groups its rows more finely."""
+    item = profiles[name]
+    if not item.grouping:
+        return None
+    for index in header.all(Role.CONTENT):
+        stats = profiles[index]
+        if index <= name or not stats.grouping or stats.mean_length >= _CRITERIA_LENGTH:
+            continue
+        if stats.distinct > item.distinct and stats.share(stats.figures) < 0.2 and stats.share(stats.rules) < 0.5:
+            return index
+    return None
 
 
 def _levels_name_the_items(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
@@ -259,23 +284,47 @@ def _rules_under_scored_groups(header: HeaderMap, profiles: dict[int, ColumnProf
 
 
 def _unnamed_groups(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
-    """A text column left of every hierarchy column, under a header no vocabulary names, holding
-    short texts in most rows (some merged over several): a level grouping the items. Figures,
-    numbers and long texts (notes, criteria) are no group names."""
+    """A text column left of the items, under a header no vocabulary names, holding short texts
+    in most rows (some merged over several, or one merged over the whole table: 信息属性 "守信信息"):
+    a level grouping the items; between two hierarchy columns it must be merged down (信息层级
+    "区村级" over 评价标准 rows). Figures, numbers and long texts (notes, criteria) are no group names."""
     hierarchy = header.hierarchy
     if not hierarchy or header.first(Role.LEVEL) is not None:
         return header  # 一级指标 is the top level: a column left of it ("绩效指标(90分)") only titles them
     first = hierarchy[0].index
-    for index in range(first):
+    for index in range(hierarchy[-1].index):
         stats = profiles[index]
+        if index > first and not stats.grouping:
+            continue  # between the levels only a column merged over their rows groups them
         # A header read as a description (评审要点) over short texts merged down over the rows
         # left of the items groups them all the same: descriptions stand right of what they describe.
         described = header.role_at(index) is Role.DESCRIPTION and stats.grouping
         if (header.role_at(index) is not None and not described) or not _header_text(header, index):
             continue
-        names = stats.filled >= 2 and stats.share(stats.figures) < 0.2 and stats.share(stats.enumerators) < 0.2
+        names = stats.filled >= 1 and stats.share(stats.figures) < 0.2 and stats.share(stats.enumerators) < 0.2
         if names and stats.mean_length < _CRITERIA_LENGTH and (stats.filled + stats.merged) * 5 >= stats.rows * 4:
             header = header.with_role(index, Role.SECTION)
+    return header
+
+
+def _unnamed_items(header: HeaderMap, profiles: dict[int, ColumnProfile]) -> HeaderMap:
+    """An unnamed column right of the hierarchy and left of every criteria and figure column,
+    merged over row spans more finely than the groups left of it (项目 "工作绩效" | 考核方面
+    "工作执行力", each over the rows of its rating scale): it holds the items."""
+    hierarchy = header.hierarchy
+    if not hierarchy or header.first(Role.NAME) is not None:
+        return header
+    last = hierarchy[-1].index
+    later = [c.index for c in header.columns if c.index > last]
+    if not later or not profiles[last].grouping:
+        return header
+    for index in range(last + 1, min(later)):
+        stats = profiles[index]
+        if header.role_at(index) is not None or not _header_text(header, index) or not stats.grouping:
+            continue
+        names = stats.filled >= 2 and stats.share(stats.figures) < 0.2 and stats.share(stats.enumerators) < 0.2
+        if names and stats.mean_length < _CRITERIA_LENGTH and stats.distinct > profiles[last].distinct:
+            return header.with_role(index, Role.NAME)
     return header
 
 
@@ -302,6 +351,8 @@ def _grouping_gives_way(header: HeaderMap, profiles: dict[int, ColumnProfile]) -
         if column.index <= item or column.role not in (Role.DESCRIPTION, Role.CONTENT):
             continue
         stats = profiles[column.index]
+        if stats.share(stats.bands) >= 0.5:
+            return header  # rows of the item's rating scale ("18-20分" | 执行能力强…): grades, not items
         # Most rows have a cell of their own; a few may lie under one merged over them.
         if stats.grouping or (stats.filled + stats.merged) * 5 < stats.rows * 4:
             continue

@@ -208,7 +208,7 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
     for depth, column in enumerate(columns):
         is_item_column = depth == len(columns) - 1
         text = f"{implied_level1}{row.at(column)}" if depth == 0 and implied_level1 else row.at(column)
-        if is_item_column and text and row.spanned_at(column) and not _own_points(row):
+        if is_item_column and text and row.spanned_at(column) and _own_points(row) is None:
             text = ""  # an item merged down over rows of its own details: one item, not several
         current = state.open_nodes[depth]
         if not text:
