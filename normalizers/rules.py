@@ -104,12 +104,23 @@ _LIST_ITEM = re.compile(rf"\s*(?P<sep>、|,|和|或)\s*(?P<amt>{_NUM})\s*{_POINT
 _LIST_CUE = re.compile(r"(?:分别|依次|各)\s*$")
 
 # The whole item is lost: points = the item's points.
-_NO_SCORE = re.compile(r"不得分|不计分|不给分|不能得分|[计记得][0零]分")
+_NO_SCORE = re.compile(r"不得分|不计分|不给分|不能得分|[计记得][0零]分|(?<=[\u4e00-\u9fff]):\s*[0零]分")
 # A deduction or bonus of unstated size.
 _DISCRETIONARY = re.compile(r"(?:酌情|视情况?|适当|相应)(?P<verb>扣|减|加|奖)分")
 # A condition labelled as a bonus or a deduction, of unstated size: "加：满意度高于95%",
 # "减：迟到、早退", "加分项。参与助教外其他工作".
 _LABELLED = re.compile(r"(?<![增参附追添叠累递缩削])(?:(?P<verb>加|减|扣|奖)\s*[:]|(?P<item>加分|扣分|减分)项(?![目]))")
+# A per-unit amount without its verb, "每次2分": in a 扣分/加分 section the section's verb is meant
+# ("…不擦洗每次2分" under 减分项目, real:houqinchu-qingjiegong-kaohe-hant; "每篇2分" under 加分项目).
+_PER_BARE = re.compile(
+    rf"(?<![扣加减得计记奖罚])每\s*(?:[一1]\s*)?(?P<unit>{_UNIT})\s*(?P<amt>{_NUM})\s*{_POINTS_WORD}"
+)
+# A grade band of a rating scale: "15-17分" over its descriptor, "（10-15分）" after it
+# (real:eia-yuangong-yuedu-kaohe, real:whut-qingong-julebu-yuangong-yuedu-kaohe). A range after a
+# verb ("扣5-10分") is a rule of its own.
+_BAND = re.compile(
+    r"(?<![扣加减得计记奖罚\d.])(?P<lo>\d+(?:\.\d+)?)\s*分?\s*(?:-|~|～|—|–|至|到)\s*(?P<hi>\d+(?:\.\d+)?)\s*分(?![钟之])"
+)
 # "得3分" as one of several alternatives: "省级推广1篇,得3分;市级推广1篇,得2分". 得0分 is _NO_SCORE.
 # A rating scale's options name their points after a colon: "很满意：10分；较满意：8分；一般：6分".
 # "计N分" states it too: "有档案、有组织计10分" (its per-unit form "每篇计2分" is a credit).
@@ -539,6 +550,35 @@ def _earned(t: str, masked: str, section: SectionKind, layout: _Layout, item_pts
     return found
 
 
+def _bands(t: str, masked: str, layout: _Layout, found: list[_Found], item_pts: float | None) -> list[_Found]:
+    """The grade bands of a rating scale below its top one ("18-20分 … 15-17分 … 0-12分"): tiers of
+    unstated points, capped at the band's top. Two bands at least make a scale."""
+    taken = [(f.start, f.end) for f in found]
+    bands = [
+        m for m in _BAND.finditer(masked)
+        if not any(start < m.end() and m.start() < end for start, end in taken)
+    ]
+    if len(bands) < 2:
+        return []
+    tops = [_number(m.group("hi")) or 0.0 for m in bands]
+    best = max(tops) if item_pts is None else min(max(tops), item_pts)
+    out = []
+    for index, (m, top) in enumerate(zip(bands, tops, strict=True)):
+        if top >= best:
+            continue
+        # The band with its descriptor: "良好(10-15分)" after a boundary, else "15-17分执行能力良好"
+        # up to the next band (no boundary since the band before: the band opens its text).
+        start = layout.clause_start(m.start())
+        if index and start < bands[index - 1].end():
+            start = m.start()
+        end = layout.clause_end(m.end() - 1)
+        if index + 1 < len(bands) and bands[index + 1].start() < end:
+            end = bands[index + 1].start()
+        text = t[start:end].strip(" ,;。、") or m.group(0)
+        out.append(_Found(m.start(), m.end(), "tier", None, None, top, text=text))
+    return out
+
+
 def _no_score_points(m: re.Match[str], marks: list[_Mark], layout: _Layout, item_pts: float | None) -> float | None:
     """What "不得分" costs: the marks of its own clause, else the whole item.
 
@@ -726,6 +766,15 @@ def _find_rules(text: str, section: SectionKind, item_points: float | None) -> t
         rule = _Found(mark.start, mark.end, kind, mark.value, _per_from_tail(tail))
         by_end.setdefault(rule.end, []).append((len(found), rule))
         found.append(rule)
+
+    if section == "scored":
+        found.extend(_bands(t, masked, layout, found, item_pts))
+    if section in ("deduct", "bonus"):
+        taken = [(f.start, f.end) for f in found]
+        for m in _PER_BARE.finditer(masked):
+            if not any(start < m.end() and m.start() < end for start, end in taken):
+                kind = "deduct" if section == "deduct" else "bonus"
+                found.append(_Found(m.start(), m.end(), kind, _number(m.group("amt")), Per(1.0, m.group("unit"))))
 
     found = _attach_caps(found, caps, layout)
     found.sort(key=lambda f: f.start)

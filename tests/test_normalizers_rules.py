@@ -320,6 +320,19 @@ def _shape(rules: list[Rule]) -> list[Expected]:
          [("tier", 8, None, None), ("tier", 6, None, None), ("tier", 4, None, None)]),
         ("无中断:5分;偶尔中断但恢复很快:4分;经常中断:2分;", "scored", None,
          [("tier", 4, None, None), ("tier", 2, None, None)]),
+        # The scale's 0-point option loses the item (kehu-zixin-pingfen-biaozhun, whut-qingong-anquanzu)
+        ("以我方为准：5分；以对方为准：0分", "scored", 5, [("deduct", 5, None, None)]),
+        ("优：10分；良：6分；差：0分", "scored", 10, [("tier", 6, None, None), ("deduct", 10, None, None)]),
+        # Grade bands of a rating scale: those below the top are tiers capped at their top
+        # (eia-yuangong-yuedu-kaohe, whut-qingong-julebu-yuangong-yuedu-kaohe)
+        ("18-20分执行能力强;15-17分执行能力良好;0-12分执行能力较差", "scored", 20,
+         [("tier", None, None, 17), ("tier", None, None, 12)]),
+        ("优秀(15-20分);良好(10-15分);一般(1-10分)", "scored", None,
+         [("tier", None, None, 15), ("tier", None, None, 10)]),
+        # A per-unit amount without its verb takes the section's (houqinchu-qingjiegong-kaohe-hant)
+        ("门等不擦洗每次2分。", "deduct", None, [("deduct", 2, (1, "次"), None)]),
+        ("在省级刊物发表论文每篇2分", "bonus", None, [("bonus", 2, (1, "篇"), None)]),
+        ("门等不擦洗每次2分。", "scored", None, []),
         # 增加 and 参加 before a colon are not labels.
         ("增加:新设岗位2个", "scored", None, []),
     ],
