@@ -255,3 +255,42 @@ def test_a_text_cut_off_mid_outline_opens_where_its_lines_start() -> None:
         (2, "办结时限", 20.0),
         (2, "办理程序", 20.0),
     ]
+
+
+def test_unnumbered_scored_lines_under_an_unscored_heading_are_its_items() -> None:
+    # houqinchu-qingjiegong-kaohe-hant: "一、加分项目:" over lines "…得10分。", "二、减分项目:" over
+    # lines "…每次扣2分。"; a document of such sections only keeps them as its indicators.
+    text = """
+    一、加分项目:
+    遵守作息时间,无迟到早退,工作认真负责得10分。
+    按各项卫生标准清扫卫生,不留死角得15分。
+    能保持自己工作范围整洁干净得5分。
+    二、减分项目:
+    不能按时上下班,随便脱岗每次扣2分。
+    门等不擦洗每次2分。
+    """
+    doc = ParsedDocument(source="outline.txt", format="text", blocks=tuple(_paragraphs(text)))
+    extraction = build(doc, "0" * 64)
+    assert [(i.level, i.name[:6], i.points) for i in extraction.indicators] == [
+        (1, "加分项目", None), (2, "遵守作息时间", 10.0), (2, "按各项卫生标", 15.0), (2, "能保持自己工", 5.0),
+        (1, "减分项目", None), (2, "不能按时上下", None), (2, "门等不擦洗每", None),
+    ]
+    deducts = [(c.kind, c.points, c.per.unit if c.per else None) for c in extraction.clauses if c.kind == "deduct"]
+    assert deducts == [("deduct", 2.0, "次"), ("deduct", 2.0, "次")]
+
+
+def test_a_name_on_its_own_line_and_a_mark_closing_a_list() -> None:
+    # bangongshi-weisheng-jiancha-pingfen: "一、地面" over "地面扫清拖净…(10 分)"; item 十's points
+    # close its list "1、…2、…3、…(10 分)"; the 说明 under the last item is no part of it.
+    text = """
+    一、地面
+    地面扫清拖净,无纸屑、果壳等废弃物。(10 分)
+    二、门、窗台、墙面
+    门、窗台、墙等表面擦试干净,洁净明亮。(10 分)
+    三、节约用电
+    1、午休时间关灯。
+    2、下班后必须关闭电脑。
+    3、不得在办公区域内擅自使用私人小家电。(10 分)
+    说明:1、以上条目每条为10 分;2、检查小组以此标准打分。
+    """
+    assert _tree(text) == [(1, "地面", 10.0), (1, "门、窗台、墙面", 10.0), (1, "节约用电", 10.0)]

@@ -56,12 +56,22 @@ def _item_text(node: Draft) -> str:
 def extract_clauses(roots: list[Draft]) -> tuple[list[Draft], list[ClauseDraft]]:
     """Split bonus/deduction sections off the tree and read every item's rules.
 
-    Returns the scored roots and the clauses, in document order.
+    Returns the scored roots and the clauses, in document order. A document made of bonus and
+    deduction sections only (a staff rule "一、加分项目 … 二、减分项目 …") keeps their items as its
+    indicators, each with the rules of its section's kind.
     """
     scored: list[Draft] = []
     clauses: list[ClauseDraft] = []
-    for root in roots:
-        kind = section_kind(root.name)
+    kinds = [section_kind(root.name) for root in roots]
+    only_rules = len(roots) >= 2 and all(
+        kind != "scored" and root.children for kind, root in zip(kinds, roots, strict=True)
+    )
+    for root, kind in zip(roots, kinds, strict=True):
+        if only_rules:
+            scored.append(root)
+            for leaf in root.leaves():
+                clauses.extend(ClauseDraft(leaf, rule) for rule in find_rules(_item_text(leaf), kind, leaf.points))
+            continue
         if kind == "scored" or _scored_like_the_rest(root):
             scored.append(root)
             for leaf in root.leaves():

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 import regex
 
 from normalizers.numbers import parse_chinese_numeral
-from normalizers.rules import find_rules, item_points, stated_points
+from normalizers.rules import SectionKind, find_rules, item_points, stated_points
 from normalizers.targets import single_threshold
 from pipeline.build.clauses import section_kind
 from pipeline.build.tree import Draft
-from pipeline.build.vocabulary import OUTLINE_ENUMERATORS
+from pipeline.build.vocabulary import FOOTER_START, OUTLINE_ENUMERATORS
 from schema.records import Paragraph
 
 # How the styles conventionally nest (vocabulary.NUMBERING_FORMS ranks): 一、 over （一） over 1. / 1、
@@ -48,9 +48,10 @@ _DOTTED_SINGLE = regex.compile(r"[0-9]{1,2}\s*[.．]")
 _MARK = regex.compile(
     r"[(（]\s*(?:总分|共计?|满分|计)?\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分\s*(?:[,，;；][^()（）]{0,8})?[)）]"
 )
-# Points written after a short name without brackets: "组织领导5分", "责任落实 20分".
+# Points written after a short name without brackets: "组织领导5分", "责任落实 20分" (not a
+# per-unit amount "…每次2分").
 _BARE_POINTS = regex.compile(
-    r"^(?P<name>[^\d,，。;；:：()（）]{2,24}?)(?<![扣加减得计记奖占超少缺])\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分(?![钟之])"
+    r"^(?P<name>[^\d,，。;；:：()（）]{2,24}?)(?<![扣加减得计记奖占超少缺])(?<!每.)\s*(?P<num>[0-9]+(?:\.[0-9]+)?)\s*分(?![钟之])"
 )
 _GLUED_FIGURE = regex.compile(r"(?<=[\u4e00-\u9fff）)])\s*(?P<num>[0-9]{1,3}(?:\.[0-9]+)?)\s*分?\s*$")
 # A weight stated as a share of the whole: "占百分之二十", "占20%", "占20分" (a 考核 of 100).
@@ -59,8 +60,10 @@ _WEIGHT = regex.compile(
 )
 _SENTENCE_END = regex.compile(r"[。；;!！?？]")
 _GRADE_BAND = regex.compile(r"(?:总分|得分|总成绩|分数)[^,，。;；]{0,8}(?:以上|以下|未满|不足|低于|不满)")
+_FOOTER = regex.compile(rf"\n\s*(?:{FOOTER_START})")
 _LEAD_IN = regex.compile(r"如下\s*[:：]?\s*$")
 _NAME_WIDTH = 60
+_HEADING_WIDTH = 30
 _MIN_POINTED_LEAVES = 3
 
 
@@ -82,6 +85,7 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     parts: tuple[str, str | None, float | None] = ("", None, None)  # name, description, points
     pointed: bool = False
+    lines: tuple[str, ...] = ()  # the text as written, line by line (the heading's rest first)
 
     def __post_init__(self) -> None:
         self.parts = _split(self.text)
@@ -209,8 +213,33 @@ def _nodes(paragraphs: list[Paragraph]) -> list[_Node]:
         end = taken[index + 1][0].start if index + 1 < len(taken) else len(text)
         page = starts[bisect.bisect_right(offsets, enumerator.start) - 1][1] if starts else None
         body = text[enumerator.end : end].strip(" \t\n.．、,，")
-        nodes.append(_Node(enumerator, depth, regex.sub(r"\s*\n\s*", "", body), page))
+        if index + 1 == len(taken) and (footer := _FOOTER.search(body)) is not None:
+            body = body[: footer.start()].rstrip()  # "说明:…" under the last item closes the outline
+        node = _Node(enumerator, depth, regex.sub(r"\s*\n\s*", "", body), page)
+        node.lines = tuple(line.strip() for line in body.split("\n") if line.strip())
+        node.parts = _split_heading(node.lines) or node.parts
+        nodes.append(node)
     return nodes
+
+
+def _line_items(nodes: list[_Node]) -> None:
+    """Give each heading that states no points of its own, and holds no numbered items, the lines
+    under it as its items when every one of them is scored ("一、加分项目:" over lines each ending
+    "…得10分。", "二、减分项目:" over lines "…每次扣2分。"); under a heading that states points such
+    lines are its rules."""
+    for node in [n for root in nodes for n in _walk(root)]:
+        if node.children or len(node.lines) < 3 or len(node.lines[0]) > _NAME_WIDTH:
+            continue
+        heading = node.lines[0]
+        if _split(heading)[2] is not None:
+            continue
+        section = section_kind(heading.rstrip(" ：:"))
+        items = node.lines[1:]
+        if not all(_scored_line(line, section) for line in items):
+            continue
+        node.text = heading.rstrip(" ：:")
+        node.parts = _split(node.text)
+        node.children = [_Node(node.enumerator, node.depth + 1, line, node.page) for line in items]
 
 
 def _tree(nodes: list[_Node]) -> list[_Node]:
@@ -262,6 +291,27 @@ def _split(text: str) -> tuple[str, str | None, float | None]:
     return text, None, stated_points(text)
 
 
+def _scored_line(line: str, section: SectionKind) -> bool:
+    return bool(_MARK.search(line) or stated_points(line) is not None or find_rules(line, section))
+
+
+def _split_heading(lines: tuple[str, ...]) -> tuple[str, str | None, float | None] | None:
+    """(name, description, points) of an item whose name is a line of its own ("一、地面" over
+    "地面扫清拖净,…(10分)"): the lines below describe it and state its points."""
+    if len(lines) < 2 or len(lines[0]) > _HEADING_WIDTH or _SENTENCE_END.search(lines[0]) or _MARK.search(lines[0]):
+        return None
+    if _split(lines[0])[2] is not None or _WEIGHT.search(lines[0]):
+        return None
+    rest = "".join(lines[1:])
+    mark = _MARK.search(rest)
+    points = item_points(rest)
+    if points is None and mark is not None:
+        points = float(mark["num"])
+    if points is None:
+        return None
+    return lines[0].rstrip(" ：:"), rest, points
+
+
 def _walk(node: _Node) -> list[_Node]:
     out, stack = [], [node]
     while stack:
@@ -285,8 +335,11 @@ def _mark_pointed(roots: list[_Node]) -> None:
 
 def _draft(node: _Node) -> Draft:
     name, description, points = node.parts
+    closing = _closing_mark(node)
+    if closing is not None:
+        points = closing  # "1、午休时间关灯 2、… 3、…私人小家电。(10分)": the mark closes the whole list
     # Unscored items under a scored one are its rules, unless they have items of their own.
-    listed = points is not None and not any(c.pointed or c.children for c in node.children)
+    listed = closing is not None or (points is not None and not any(c.pointed or c.children for c in node.children))
     children = [] if listed else node.children
     if node.children and not children:
         # Unscored lists under a scored item are its rules: they describe it.
@@ -304,6 +357,21 @@ def _draft(node: _Node) -> Draft:
         if glued is not None and None not in stated and abs(sum(stated) - float(glued["num"])) < 1e-6:  # type: ignore[arg-type]
             draft.name, draft.points = name[: glued.start()].strip(), float(glued["num"])
     return draft
+
+
+def _closing_mark(node: _Node) -> float | None:
+    """The points of an unscored item whose list of unscored points ends in one mark, at the very
+    end of its last point: what the whole item is worth."""
+    children = node.children
+    if node.parts[2] is not None or len(children) < 2 or any(c.children for c in children):
+        return None
+    if any(c.parts[2] is not None for c in children[:-1]):
+        return None
+    last = children[-1].text.rstrip(" 。.;；")
+    mark = _MARK.search(last)
+    if mark is None or mark.end() != len(last) or len(_MARK.findall(last)) != 1:
+        return None
+    return float(mark["num"])
 
 
 def _enumerator_text(node: _Node) -> str:
@@ -336,6 +404,7 @@ def quality(roots: list[Draft]) -> tuple[int, int]:
 def outline_items(paragraphs: list[Paragraph]) -> OutlineResult | None:
     """The outline of numbered items in the paragraphs, or None when they hold no scored outline."""
     tree = _tree(_nodes(paragraphs))
+    _line_items(tree)
     _mark_pointed(tree)
     # Headings that state nothing scored (and hold no items of rules: "每条计5分") are left out;
     # a lead-in ("考核内容…如下:") over the scored outline is no section of it: its items are the
@@ -345,7 +414,7 @@ def outline_items(paragraphs: list[Paragraph]) -> OutlineResult | None:
         tree = tree[0].children
     roots = [_draft(n) for n in tree]
     consistent, pointed = quality(roots)
-    if pointed < _MIN_POINTED_LEAVES and not _rules_under_points(roots):
+    if pointed < _MIN_POINTED_LEAVES and not _rules_under_points(roots) and not _rule_sections(roots):
         return None
     return OutlineResult(roots, pointed, consistent)
 
@@ -359,3 +428,18 @@ def _rules_under_points(roots: list[Draft]) -> bool:
         if root.points is not None and ruled >= _MIN_POINTED_LEAVES:
             return True
     return False
+
+
+def _rule_sections(roots: list[Draft]) -> bool:
+    """Sections of a bonus or deduction kind ("一、加分项目", "二、减分项目") whose items state their
+    points or rules: an outline of rules only, what it scores said by the items themselves."""
+    ruled = 0
+    for root in roots:
+        kind = section_kind(root.name)
+        if kind == "scored" or not root.children:
+            continue
+        ruled += sum(
+            1 for leaf in root.leaves()
+            if leaf.points is not None or find_rules(f"{leaf.name} {leaf.description or ''}", kind)
+        )
+    return ruled >= _MIN_POINTED_LEAVES
