@@ -10,6 +10,7 @@ a criterion numbered in sequence — becomes a group whose items are named by th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from pipeline.build.tree import Draft
@@ -47,27 +48,33 @@ def _numbered_run(children: list[Draft], start: int) -> int:
 def regroup_numbered_repeats(roots: list[Draft]) -> list[Draft]:
     """The trees with each run of repeated, numbered, scored leaves made a group of its criteria."""
     for node in [n for root in roots for n in root.walk()]:
-        node.children = _regrouped(node.children)
-    return _regrouped(roots)
+        node.children = _runs_replaced(node.children, _numbered_run, _group_of)
+    return _runs_replaced(roots, _numbered_run, _group_of)
 
 
-def _regrouped(children: list[Draft]) -> list[Draft]:
+def _runs_replaced(
+    children: list[Draft], run_at: Callable[[list[Draft], int], int], combine: Callable[[list[Draft]], Draft]
+) -> list[Draft]:
+    """The children with each run that ``run_at`` finds (its length, 0 for none) combined into one."""
     out: list[Draft] = []
     index = 0
     while index < len(children):
-        run = _numbered_run(children, index)
+        run = run_at(children, index)
         if not run:
             out.append(children[index])
             index += 1
             continue
-        members = children[index : index + run]
-        group = Draft(name=members[0].name, name_original=members[0].name_original, page=members[0].page,
-                      part=members[0].part)
-        group.children = [replace(m, name=m.description or m.name, name_original=None, description=None, children=[])
-                          for m in members]
-        out.append(group)
+        out.append(combine(children[index : index + run]))
         index += run
     return out
+
+
+def _group_of(members: list[Draft]) -> Draft:
+    group = Draft(name=members[0].name, name_original=members[0].name_original, page=members[0].page,
+                  part=members[0].part)
+    group.children = [replace(m, name=m.description or m.name, name_original=None, description=None, children=[])
+                      for m in members]
+    return group
 
 
 def collapse_shared_cells(roots: list[Draft]) -> list[Draft]:
@@ -104,8 +111,8 @@ def fold_graded_options(roots: list[Draft]) -> list[Draft]:
     or rising points are parts of the item scored on their own and stay as they are.
     """
     for node in [n for root in roots for n in root.walk()]:
-        node.children = _folded(node.children)
-    return _folded(roots)
+        node.children = _runs_replaced(node.children, _grade_run, _one_item)
+    return _runs_replaced(roots, _grade_run, _one_item)
 
 
 def _grade_run(children: list[Draft], start: int) -> int:
@@ -122,20 +129,6 @@ def _grade_run(children: list[Draft], start: int) -> int:
         end += 1
     run = end - start
     return run if run >= 3 or (run == 2 and children[end - 1].points == 0) else 0
-
-
-def _folded(children: list[Draft]) -> list[Draft]:
-    out: list[Draft] = []
-    index = 0
-    while index < len(children):
-        run = _grade_run(children, index)
-        if not run:
-            out.append(children[index])
-            index += 1
-            continue
-        out.append(_one_item(children[index : index + run]))
-        index += run
-    return out
 
 
 def _one_item(grades: list[Draft]) -> Draft:
