@@ -589,3 +589,31 @@ def test_unnamed_columns_merged_over_the_rows_are_levels_and_items() -> None:
     )
     assert _roles(*bands)[:2] == [Role.SECTION, Role.NAME]
     assert [(name, points) for _, name, points in _leaves(_table(*bands))] == [("工作执行力", 20.0), ("工作业绩", 20.0)]
+
+
+def test_scored_section_headings_over_tables_are_their_sections() -> None:
+    # A 考核细则 in parts, each a heading line "一、组织领导（20分）" over the table of its items (DOCX
+    # and PDF prints alike); one scored heading alone, or an unnumbered line, titles no section.
+    from pipeline.build import build
+    from schema.records import Paragraph, ParsedDocument
+
+    header = _row("序号", "考核内容", "分值", "评分标准")
+
+    def blocks(first: str, second: str) -> tuple[Paragraph | Table, ...]:
+        return (
+            Paragraph(text="某县安全生产工作考核细则"),
+            Paragraph(text=first),
+            _table(header, _row("1", "领导机构", "10", "未成立扣10分"), _row("2", "工作例会", "10", "少1次扣2分")),
+            Paragraph(text=second),
+            _table(header, _row("1", "排查制度", "15", "未建立扣5分"), _row("2", "整改落实", "15", "每处扣1分")),
+        )
+
+    def tree(first: str, second: str) -> list[tuple[int, str, float | None]]:
+        doc = ParsedDocument(source="parts.docx", format="docx", blocks=blocks(first, second))
+        return [(i.level, i.name, i.points) for i in build(doc, "0" * 64).indicators]
+
+    assert tree("一、组织领导（20分）", "二、隐患排查（30分）") == [
+        (1, "一、组织领导", 20.0), (2, "领导机构", 10.0), (2, "工作例会", 10.0),
+        (1, "二、隐患排查", 30.0), (2, "排查制度", 15.0), (2, "整改落实", 15.0),
+    ]
+    assert [level for level, _, _ in tree("组织领导", "一、隐患排查（30分）")] == [1, 1, 1, 1]

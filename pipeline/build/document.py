@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from normalizers.points import split_name_points
 from normalizers.thresholds import point_range, tier_threshold, veto_effect
 from pipeline.build.clauses import ClauseDraft, extract_clauses
+from pipeline.build.columns import numbering_rank
 from pipeline.build.fields import base_score, declared_total, document_fields, funds_facts
 from pipeline.build.inline import inline_indicators
 from pipeline.build.numbered import numbered_items
@@ -19,6 +23,10 @@ from pipeline.build.table import TableResult, table_indicators
 from pipeline.build.text_rows import printed_lines, unfold_text_tables
 from pipeline.build.tree import Draft, freeze
 from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument, Table
+
+# A table's heading line: short, numbered as a section (一、 / （一） / 第一部分, NUMBERING_FORMS rank ≤ 2).
+_HEADING_WIDTH = 40
+_SECTION_RANK = 2
 
 
 def _fact(facts: list[Fact], name: str) -> float | None:
@@ -53,6 +61,8 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
     previous: TableResult | None = None
     notes: list[str] = []
     parts = _Parts(roots)
+    headed: list[tuple[int, Draft]] = []  # (id of a table's root, the heading over that table)
+    current_heading: Draft | None = None
 
     def flush_paragraphs() -> None:
         nonlocal previous
@@ -76,8 +86,15 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
             if not seen_indicator_table:
                 lines_before_table.extend(printed_lines(block))
             continue
+        heading = _table_heading(pending_paragraphs)
+        if heading is not None:
+            pending_paragraphs.pop()  # the table's section, not an item of its own
         flush_paragraphs()
         result = table_indicators(merge_repeats(block), previous)
+        if heading is not None or not result.continued:
+            current_heading = heading
+        if current_heading is not None:
+            headed.extend((id(root), current_heading) for root in result.roots)
         previous = result if result.header is not None else None
         facts.extend(result.facts)
         notes.extend(result.notes)
@@ -89,6 +106,7 @@ def build(doc: ParsedDocument, sha256: str) -> Extraction:
             seen_indicator_table = True
         parts.add(result.roots, continued=result.continued)
     flush_paragraphs()
+    roots[:] = _under_headings(roots, headed)
 
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
     fields = document_fields(
@@ -152,6 +170,45 @@ class _Parts:
         for root in new_roots:
             root.part = self.count
         self.roots.extend(new_roots)
+
+
+def _table_heading(paragraphs: list[Paragraph]) -> Draft | None:
+    """The section a table's heading line states: numbered in a section form and scored
+    ("一、组织领导（20分）" above the table of its items), else None."""
+    if not paragraphs:
+        return None
+    text = paragraphs[-1].text.strip()
+    if len(text) > _HEADING_WIDTH:
+        return None
+    rank = numbering_rank(text)
+    name, points = split_name_points(text)
+    if rank is None or rank > _SECTION_RANK or points is None or not name.strip():
+        return None
+    return Draft(name=name.strip(), points=points, page=paragraphs[-1].page)
+
+
+def _under_headings(roots: list[Draft], headed: list[tuple[int, Draft]]) -> list[Draft]:
+    """The roots with each headed table's roots under its heading, when two tables or more are
+    headed so (a document in parts "一、…（20分）" table, "二、…（30分）" table); a root that
+    already is the heading (a title row repeating it) stays as it is."""
+    heading_of = dict(headed)
+    if len({id(h) for h in heading_of.values()}) < 2:
+        return roots
+    out: list[Draft] = []
+    for root in roots:
+        heading = heading_of.get(id(root))
+        if heading is None or _same_text(root.name, heading.name):
+            out.append(root)
+            continue
+        if not out or out[-1] is not heading:
+            heading.part = root.part
+            out.append(heading)
+        heading.children.append(root)
+    return out
+
+
+def _same_text(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
 
 
 def _no_table(table: Table, previous: TableResult | None) -> bool:
