@@ -67,4 +67,4 @@ def test_corpus_acceptance() -> None:
 # in unseen at 0.04 (web text) and 0.00 (HTML), the 12 of stop 17 (section 5) at 0.20, the 19 of
 # stop 18 (section 6) at 0.38, the 16 of stop 19 (section 7) at 0.37 and the 18 of its second round
 # (section 8) at 0.25 and 0.46; the 112 of stop 17 average 0.94.
-FLOORS_MEAN = {"leaf": 0.86, "clause": 0.94}
+FLOORS_MEAN = {"leaf": 0.84, "clause": 0.94}
