@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from normalizers.points import split_name_points
 from normalizers.thresholds import point_range, tier_threshold, veto_effect
 from pipeline.build.clauses import ClauseDraft, extract_clauses
@@ -19,7 +17,7 @@ from pipeline.build.repeats import join_repeated_headers, merge_repeats
 from pipeline.build.runon import expand_runon
 from pipeline.build.spaced import expand_spaced
 from pipeline.build.stream import expand_streams
-from pipeline.build.table import TableResult, table_indicators
+from pipeline.build.table import TableResult, same_name, table_indicators
 from pipeline.build.text_rows import printed_lines, unfold_text_tables
 from pipeline.build.tree import Draft, freeze
 from schema.records import Cell, Clause, DocumentInfo, Extraction, Fact, Paragraph, ParsedDocument, Table
@@ -197,7 +195,7 @@ def _under_headings(roots: list[Draft], headed: list[tuple[int, Draft]]) -> list
     out: list[Draft] = []
     for root in roots:
         heading = heading_of.get(id(root))
-        if heading is None or _same_text(root.name, heading.name):
+        if heading is None or same_name(root.name, heading.name):
             out.append(root)
             continue
         if not out or out[-1] is not heading:
@@ -205,10 +203,6 @@ def _under_headings(roots: list[Draft], headed: list[tuple[int, Draft]]) -> list
             out.append(heading)
         heading.children.append(root)
     return out
-
-
-def _same_text(a: str, b: str) -> bool:
-    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
 
 
 def _no_table(table: Table, previous: TableResult | None) -> bool:

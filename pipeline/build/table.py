@@ -190,7 +190,7 @@ def _framework_parent(state: _TreeState, row: _PlacedRow, columns: list[int]) ->
     if parent is not None and nameless:
         return parent
     current = state.open_nodes[0]
-    if parent is None or current is None or _same_name(current.name, parent):
+    if parent is None or current is None or same_name(current.name, parent):
         return None
     return parent if re.sub(r"\s+", "", current.name) in LEVEL1_NAMES else None
 
@@ -219,7 +219,7 @@ def _row_node(state: _TreeState, row: _PlacedRow, columns: list[int]) -> Draft |
             state.open_nodes[depth] = None
             continue
         name, points = split_name_points(text)
-        if not is_item_column and inherited and current is not None and _same_name(current.name, name):
+        if not is_item_column and inherited and current is not None and same_name(current.name, name):
             if current.points is None:
                 current.points = points
             parent = current
@@ -281,7 +281,7 @@ def _item_points_column(header: HeaderMap) -> int | None:
     return header.points_of(hierarchy[-1].index) if hierarchy else header.first(Role.POINTS)
 
 
-def _same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
     """Names compared without whitespace: exports break a repeated name at different places."""
     return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
 
